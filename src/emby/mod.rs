@@ -1,0 +1,2 @@
+//! The wire: Emby Connect and Emby Server clients, models, identity header and LAN discovery.
+//! Knows nothing of screens or of saved state.

@@ -1,0 +1,7 @@
+//! emby-tui: a terminal browser for Emby servers reached through Emby Connect, the LAN or an address.
+//!
+//! - [`emby`] is the wire: the Connect and Emby Server clients, models, discovery.
+//! - [`sim`] is `emby-sim`, a simulator of Connect and of Emby Servers used by tests, benches and `--demo`.
+
+pub mod emby;
+pub mod sim;

@@ -1,0 +1,3 @@
+fn main() {
+    println!("emby-tui {}", env!("CARGO_PKG_VERSION"));
+}
