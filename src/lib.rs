@@ -4,4 +4,5 @@
 //! - [`sim`] is `emby-sim`, a simulator of Connect and of Emby Servers used by tests, benches and `--demo`.
 
 pub mod emby;
+pub mod session;
 pub mod sim;

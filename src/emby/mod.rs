@@ -1,2 +1,5 @@
 //! The wire: Emby Connect and Emby Server clients, models, identity header and LAN discovery.
 //! Knows nothing of screens or of saved state.
+
+pub mod secret;
+pub use secret::Secret;
