@@ -139,7 +139,7 @@ pub fn build_server_list(
             s.exchange_token.is_none() || listed.iter().any(|c| same_id(&c.system_id, &s.id))
         });
     }
-    list.sort_by(|a, b| b.date_last_accessed.cmp(&a.date_last_accessed));
+    list.sort_by_key(|s| std::cmp::Reverse(s.date_last_accessed));
     list
 }
 
