@@ -1,2 +1,8 @@
 //! The wire: Emby Connect and Emby Server clients, models, identity header and LAN discovery.
 //! Knows nothing of screens or of saved state.
+
+pub mod error;
+pub mod secret;
+
+pub use error::Error;
+pub use secret::Secret;
