@@ -2,7 +2,9 @@
 //! Knows nothing of screens or of saved state.
 
 pub mod error;
+pub mod identity;
 pub mod secret;
 
 pub use error::Error;
+pub use identity::{ClientIdentity, load_or_create_device_id};
 pub use secret::Secret;
