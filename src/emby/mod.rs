@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod identity;
+pub mod models;
 pub mod secret;
 
 pub use error::Error;
