@@ -2,10 +2,15 @@
 //! Knows nothing of screens or of saved state.
 
 pub mod error;
+pub mod http;
 pub mod identity;
 pub mod models;
 pub mod secret;
 
 pub use error::Error;
+pub use http::{HttpClient, HttpConfig};
 pub use identity::{ClientIdentity, load_or_create_device_id};
 pub use secret::Secret;
+
+#[cfg(test)]
+pub(crate) mod test_server;
