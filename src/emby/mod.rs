@@ -1,12 +1,14 @@
 //! The wire: Emby Connect and Emby Server clients, models, identity header and LAN discovery.
 //! Knows nothing of screens or of saved state.
 
+pub mod connect;
 pub mod error;
 pub mod http;
 pub mod identity;
 pub mod models;
 pub mod secret;
 
+pub use connect::{ConnectClient, ConnectSession};
 pub use error::Error;
 pub use http::{HttpClient, HttpConfig};
 pub use identity::{ClientIdentity, load_or_create_device_id};
