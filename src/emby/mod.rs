@@ -7,12 +7,14 @@ pub mod http;
 pub mod identity;
 pub mod models;
 pub mod secret;
+pub mod server;
 
 pub use connect::{ConnectClient, ConnectSession};
 pub use error::Error;
 pub use http::{HttpClient, HttpConfig};
 pub use identity::{ClientIdentity, load_or_create_device_id};
 pub use secret::Secret;
+pub use server::{ServerAddress, ServerClient, SignedInClient};
 
 #[cfg(test)]
 pub(crate) mod test_server;
