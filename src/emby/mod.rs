@@ -2,6 +2,7 @@
 //! Knows nothing of screens or of saved state.
 
 pub mod connect;
+pub mod discovery;
 pub mod error;
 pub mod http;
 pub mod identity;
@@ -10,6 +11,7 @@ pub mod secret;
 pub mod server;
 
 pub use connect::{ConnectClient, ConnectSession};
+pub use discovery::{DiscoveredServer, DiscoveryConfig, discover};
 pub use error::Error;
 pub use http::{HttpClient, HttpConfig};
 pub use identity::{ClientIdentity, load_or_create_device_id};
