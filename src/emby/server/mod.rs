@@ -1,0 +1,13 @@
+//! The Emby Server client. [`ServerClient`] makes the anonymous calls (probe, public users,
+//! sign-in, Connect exchange); [`SignedInClient`] holds a token and is the only type with the calls
+//! that need one, so a token-less call cannot compile.
+
+mod address;
+mod anonymous;
+mod query;
+mod signed_in;
+
+pub use address::ServerAddress;
+pub use anonymous::ServerClient;
+pub use query::{ImageOptions, ItemsQuery, MediaKind, SortOrder, StreamOptions};
+pub use signed_in::SignedInClient;

@@ -1,0 +1,393 @@
+//! [`SignedInClient`]: the calls that need a token (system info, logout, library, admin).
+
+use std::time::Duration;
+
+use reqwest::Method;
+
+use super::anonymous::ServerClient;
+use super::query::{ItemsQuery, MediaKind, StreamOptions};
+use crate::emby::error::Error;
+use crate::emby::http::Request;
+use crate::emby::models::{
+    BaseItemDto, ConnectAuthorization, PlaybackInfoResponse, QueryResult, SystemInfo,
+    UserItemDataDto, UserLinkResult,
+};
+use crate::emby::secret::Secret;
+
+/// A signed-in user on one server. Every request carries the token inside
+/// `X-Emby-Authorization: MediaBrowser …, Token="…"` (accepted by every server version).
+#[derive(Clone, Debug)]
+pub struct SignedInClient {
+    server: ServerClient,
+    user_id: String,
+    token: Secret,
+}
+
+impl SignedInClient {
+    pub(super) fn new(server: ServerClient, user_id: String, token: Secret) -> Self {
+        SignedInClient {
+            server,
+            user_id,
+            token,
+        }
+    }
+
+    /// The local user id.
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    /// The token (for the credentials store).
+    pub fn token(&self) -> &Secret {
+        &self.token
+    }
+
+    /// The anonymous client at the same address (e.g. for image URLs or a probe).
+    pub fn server(&self) -> &ServerClient {
+        &self.server
+    }
+
+    /// The same client with another per-request timeout.
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        let mut copy = self.clone();
+        copy.server = self.server.with_timeout(timeout);
+        copy
+    }
+
+    /// Validates the token and reads server details: `GET /System/Info` (401 = token no longer valid).
+    pub async fn system_info(&self) -> Result<SystemInfo, Error> {
+        let request = self.request(Method::GET, &["System", "Info"], &[]);
+        self.server.http.json(request).await
+    }
+
+    /// Revokes the token on the server: `POST /Sessions/Logout`.
+    pub async fn logout(&self) -> Result<(), Error> {
+        let request = self.request(Method::POST, &["Sessions", "Logout"], &[]);
+        self.server.http.empty(request).await
+    }
+
+    /// The user's top-level libraries: `GET /Users/{UserId}/Views`.
+    pub async fn views(&self) -> Result<QueryResult<BaseItemDto>, Error> {
+        let request = self.request(Method::GET, &["Users", &self.user_id, "Views"], &[]);
+        self.server.http.json(request).await
+    }
+
+    /// A page of items: `GET /Users/{UserId}/Items?…` (children, search, filters, sort).
+    pub async fn items(&self, query: &ItemsQuery) -> Result<QueryResult<BaseItemDto>, Error> {
+        let pairs = query.to_pairs();
+        let request = self.request_owned(Method::GET, &["Users", &self.user_id, "Items"], &pairs);
+        self.server.http.json(request).await
+    }
+
+    /// One item with all fields: `GET /Users/{UserId}/Items/{Id}` (404 = unknown item).
+    pub async fn item(&self, item_id: &str) -> Result<BaseItemDto, Error> {
+        let request = self.request(
+            Method::GET,
+            &["Users", &self.user_id, "Items", item_id],
+            &[],
+        );
+        self.server.http.json(request).await
+    }
+
+    /// Continue watching: `GET /Users/{UserId}/Items/Resume?…`.
+    pub async fn resume(&self, query: &ItemsQuery) -> Result<QueryResult<BaseItemDto>, Error> {
+        let pairs = query.to_pairs();
+        let request = self.request_owned(
+            Method::GET,
+            &["Users", &self.user_id, "Items", "Resume"],
+            &pairs,
+        );
+        self.server.http.json(request).await
+    }
+
+    /// Latest additions: `GET /Users/{UserId}/Items/Latest?…` — a plain array, not a QueryResult.
+    pub async fn latest(&self, query: &ItemsQuery) -> Result<Vec<BaseItemDto>, Error> {
+        let pairs = query.to_pairs();
+        let request = self.request_owned(
+            Method::GET,
+            &["Users", &self.user_id, "Items", "Latest"],
+            &pairs,
+        );
+        self.server.http.json(request).await
+    }
+
+    /// Next episodes to watch: `GET /Shows/NextUp?UserId=&…`.
+    pub async fn next_up(&self, query: &ItemsQuery) -> Result<QueryResult<BaseItemDto>, Error> {
+        let mut pairs = vec![("UserId", self.user_id.clone())];
+        pairs.extend(query.to_pairs());
+        let request = self.request_owned(Method::GET, &["Shows", "NextUp"], &pairs);
+        self.server.http.json(request).await
+    }
+
+    /// Marks played (`POST`) or unplayed (`DELETE`) `/Users/{UserId}/PlayedItems/{Id}`.
+    pub async fn set_played(&self, item_id: &str, played: bool) -> Result<UserItemDataDto, Error> {
+        let method = if played { Method::POST } else { Method::DELETE };
+        let request = self.request(
+            method,
+            &["Users", &self.user_id, "PlayedItems", item_id],
+            &[],
+        );
+        self.server.http.json(request).await
+    }
+
+    /// Marks (`POST`) or unmarks (`DELETE`) a favourite: `/Users/{UserId}/FavoriteItems/{Id}`.
+    pub async fn set_favorite(
+        &self,
+        item_id: &str,
+        favorite: bool,
+    ) -> Result<UserItemDataDto, Error> {
+        let method = if favorite {
+            Method::POST
+        } else {
+            Method::DELETE
+        };
+        let request = self.request(
+            method,
+            &["Users", &self.user_id, "FavoriteItems", item_id],
+            &[],
+        );
+        self.server.http.json(request).await
+    }
+
+    /// Media sources and tracks: `POST /Items/{Id}/PlaybackInfo?UserId=` (body `{}`: no device profile,
+    /// a browser only shows what there is).
+    pub async fn playback_info(&self, item_id: &str) -> Result<PlaybackInfoResponse, Error> {
+        let request = self
+            .request(
+                Method::POST,
+                &["Items", item_id, "PlaybackInfo"],
+                &[("UserId", &self.user_id)],
+            )
+            .json_body(&serde_json::json!({}));
+        self.server.http.json(request).await
+    }
+
+    /// The direct-stream URL `/{Videos|Audio}/{Id}/stream.<container>?Static=true&MediaSourceId=
+    /// &PlaySessionId=&DeviceId=&api_key=<token>`.
+    ///
+    /// **It carries the token** (a player fetches it without our headers), so it is returned as a
+    /// [`Secret`]: hand it to a player, never log it or show it.
+    pub fn stream_url(&self, item_id: &str, options: &StreamOptions) -> Secret {
+        let kind = match options.kind {
+            MediaKind::Video => "Videos",
+            MediaKind::Audio => "Audio",
+        };
+        let container: Option<String> = options
+            .container
+            .as_deref()
+            .map(|c| c.chars().filter(|c| c.is_ascii_alphanumeric()).collect());
+        let file = match container.as_deref() {
+            Some(c) if !c.is_empty() => format!("stream.{c}"),
+            _ => "stream".to_owned(),
+        };
+        let mut query: Vec<(&str, &str)> = vec![("Static", "true")];
+        if let Some(id) = &options.media_source_id {
+            query.push(("MediaSourceId", id));
+        }
+        if let Some(id) = &options.play_session_id {
+            query.push(("PlaySessionId", id));
+        }
+        query.push(("DeviceId", &self.server.identity.device_id));
+        query.push(("api_key", self.token.expose()));
+        let url = self
+            .server
+            .address
+            .endpoint_with_query(&[kind, item_id, &file], &query);
+        Secret::new(url.to_string())
+    }
+
+    /// Admin: links a local user to a Connect account: `POST /Users/{Id}/Connect/Link?ConnectUsername=`.
+    pub async fn link_connect(
+        &self,
+        local_user_id: &str,
+        connect_username: &str,
+    ) -> Result<UserLinkResult, Error> {
+        let request = self.request(
+            Method::POST,
+            &["Users", local_user_id, "Connect", "Link"],
+            &[("ConnectUsername", connect_username)],
+        );
+        self.server.http.json(request).await
+    }
+
+    /// Admin: removes a local user's Connect link: `DELETE /Users/{Id}/Connect/Link`.
+    pub async fn unlink_connect(&self, local_user_id: &str) -> Result<(), Error> {
+        let request = self.request(
+            Method::DELETE,
+            &["Users", local_user_id, "Connect", "Link"],
+            &[],
+        );
+        self.server.http.empty(request).await
+    }
+
+    /// Admin: pending Connect authorizations: `GET /Connect/Pending` (4.x shape undocumented;
+    /// parsed as the 3.x `ConnectAuthorization` list, unknown keys ignored).
+    pub async fn pending_connect(&self) -> Result<Vec<ConnectAuthorization>, Error> {
+        let request = self.request(Method::GET, &["Connect", "Pending"], &[]);
+        self.server.http.json(request).await
+    }
+
+    fn request(&self, method: Method, segments: &[&str], query: &[(&str, &str)]) -> Request {
+        let url = self.server.address.endpoint_with_query(segments, query);
+        self.with_auth(method, url)
+    }
+
+    fn request_owned(
+        &self,
+        method: Method,
+        segments: &[&str],
+        query: &[(&str, String)],
+    ) -> Request {
+        let url = self.server.address.endpoint_with_query(segments, query);
+        self.with_auth(method, url)
+    }
+
+    fn with_auth(&self, method: Method, url: url::Url) -> Request {
+        let header = self.server.identity.authorization(Some(&self.token));
+        self.server.http.request(method, url).header_secret(
+            "x-emby-authorization",
+            &header,
+            Some(&self.token),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emby::http::{HttpClient, HttpConfig};
+    use crate::emby::identity::ClientIdentity;
+    use crate::emby::server::ServerAddress;
+
+    fn signed_in() -> SignedInClient {
+        ServerClient::new(
+            HttpClient::new(HttpConfig::default()).unwrap(),
+            ServerAddress::parse("http://127.0.0.1:8096").unwrap(),
+            ClientIdentity::new("box", "dev1"),
+        )
+        .with_token("u1", Secret::new("tok-secret"))
+    }
+
+    #[test]
+    fn stream_url_carries_token_and_is_redacted_when_printed() {
+        let url = signed_in().stream_url(
+            "it1",
+            &StreamOptions {
+                kind: MediaKind::Video,
+                container: Some("mkv".into()),
+                media_source_id: Some("ms1".into()),
+                play_session_id: Some("ps1".into()),
+            },
+        );
+        assert_eq!(
+            url.expose(),
+            "http://127.0.0.1:8096/emby/Videos/it1/stream.mkv?Static=true&MediaSourceId=ms1&PlaySessionId=ps1&DeviceId=dev1&api_key=tok-secret"
+        );
+        assert_eq!(format!("{url}"), "<redacted>");
+    }
+
+    #[test]
+    fn stream_url_container_cannot_inject_a_path_or_query() {
+        let url = signed_in().stream_url(
+            "it1",
+            &StreamOptions {
+                kind: MediaKind::Audio,
+                container: Some("mp3?x=/../".into()),
+                media_source_id: None,
+                play_session_id: None,
+            },
+        );
+        assert!(
+            url.expose()
+                .starts_with("http://127.0.0.1:8096/emby/Audio/it1/stream.mp3x?Static=true")
+        );
+    }
+
+    #[test]
+    fn signed_in_client_debug_hides_the_token() {
+        assert!(!format!("{:?}", signed_in()).contains("tok-secret"));
+    }
+
+    use crate::emby::test_server::TestServer;
+
+    fn at(server: &TestServer) -> ServerClient {
+        ServerClient::new(
+            HttpClient::new(HttpConfig::default()).unwrap(),
+            ServerAddress::parse(&format!("{}/prefix", server.url())).unwrap(),
+            ClientIdentity::new("box", "dev1"),
+        )
+    }
+
+    #[tokio::test]
+    async fn signed_in_calls_put_the_token_inside_x_emby_authorization() {
+        let server = TestServer::json(
+            "200 OK",
+            r#"{"Items":[{"Id":"v1","CollectionType":"movies"}],"TotalRecordCount":1}"#,
+        )
+        .await;
+        let client = at(&server).with_token("u1", Secret::new("tok-1"));
+        let views = client.views().await.unwrap();
+        assert_eq!(views.items[0].collection_type.as_deref(), Some("movies"));
+        let request = &server.requests()[0];
+        assert!(
+            request.starts_with("GET /prefix/emby/Users/u1/Views HTTP/1.1"),
+            "{request}"
+        );
+        assert!(request.contains(", Token=\"tok-1\""), "{request}");
+        assert!(
+            request.contains("x-emby-authorization: MediaBrowser Client=\"emby-tui\""),
+            "{request}"
+        );
+    }
+
+    #[tokio::test]
+    async fn items_query_goes_on_the_url() {
+        let server = TestServer::json("200 OK", r#"{"Items":[]}"#).await;
+        let client = at(&server).with_token("u1", Secret::new("t"));
+        let query = ItemsQuery {
+            parent_id: Some("p".into()),
+            limit: Some(10),
+            ..Default::default()
+        };
+        client.items(&query).await.unwrap();
+        client.next_up(&ItemsQuery::default()).await.unwrap();
+        let requests = server.requests();
+        assert!(
+            requests[0].starts_with("GET /prefix/emby/Users/u1/Items?ParentId=p&Limit=10 "),
+            "{}",
+            requests[0]
+        );
+        assert!(
+            requests[1].starts_with("GET /prefix/emby/Shows/NextUp?UserId=u1 "),
+            "{}",
+            requests[1]
+        );
+    }
+
+    #[tokio::test]
+    async fn favourite_and_played_use_post_and_delete() {
+        let server = TestServer::json("200 OK", r#"{"IsFavorite":true,"Played":false}"#).await;
+        let client = at(&server).with_token("u1", Secret::new("t"));
+        assert_eq!(
+            client.set_favorite("i1", true).await.unwrap().is_favorite,
+            Some(true)
+        );
+        client.set_favorite("i1", false).await.unwrap();
+        client.set_played("i1", true).await.unwrap();
+        client.set_played("i1", false).await.unwrap();
+        let lines: Vec<String> = server
+            .requests()
+            .iter()
+            .map(|r| r.lines().next().unwrap_or_default().to_owned())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "POST /prefix/emby/Users/u1/FavoriteItems/i1 HTTP/1.1",
+                "DELETE /prefix/emby/Users/u1/FavoriteItems/i1 HTTP/1.1",
+                "POST /prefix/emby/Users/u1/PlayedItems/i1 HTTP/1.1",
+                "DELETE /prefix/emby/Users/u1/PlayedItems/i1 HTTP/1.1",
+            ]
+        );
+    }
+}
