@@ -5,3 +5,9 @@ pub mod address;
 pub mod race;
 pub mod servers;
 pub mod store;
+pub mod reach;
+pub mod manager;
+pub mod report;
+
+pub use manager::{ConnectionManager, ManagerConfig, ManagerError, Session, SessionHandle, SessionState};
+pub use report::ServerReport;

@@ -122,6 +122,10 @@ pub struct SavedServer {
     pub date_last_accessed: u64,
     #[serde(default)]
     pub last_connection_mode: Option<ConnectionMode>,
+    /// The user signed out of this server: do not sign in again by the Connect exchange until
+    /// they sign in explicitly.
+    #[serde(default)]
+    pub signed_out: bool,
 }
 
 impl SavedServer {

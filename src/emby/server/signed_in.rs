@@ -9,6 +9,7 @@ use super::query::{ItemsQuery, MediaKind, StreamOptions};
 use crate::emby::error::Error;
 use crate::emby::http::Request;
 use crate::emby::models::{
+    UserDto,
     BaseItemDto, ConnectAuthorization, PlaybackInfoResponse, QueryResult, SystemInfo,
     UserItemDataDto, UserLinkResult,
 };
@@ -64,6 +65,12 @@ impl SignedInClient {
     pub async fn logout(&self) -> Result<(), Error> {
         let request = self.request(Method::POST, &["Sessions", "Logout"], &[]);
         self.server.http.empty(request).await
+    }
+
+    /// The signed-in user: `GET /Users/{UserId}`.
+    pub async fn user(&self) -> Result<UserDto, Error> {
+        let request = self.request(Method::GET, &["Users", &self.user_id], &[]);
+        self.server.http.json(request).await
     }
 
     /// The user's top-level libraries: `GET /Users/{UserId}/Views`.
