@@ -3,6 +3,7 @@
 //! - [`emby`] is the wire: the Connect and Emby Server clients, models, discovery.
 //! - [`sim`] is `emby-sim`, a simulator of Connect and of Emby Servers used by tests, benches and `--demo`.
 
+pub mod cli;
 pub mod emby;
 pub mod session;
 pub mod sim;

@@ -1,3 +1,52 @@
-fn main() {
-    println!("emby-tui {}", env!("CARGO_PKG_VERSION"));
+//! emby-tui: parse the command line, then run a one-shot command (or, with none, the terminal UI).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use emby_tui::cli::{self, Cli};
+
+/// Log to a file (never to the screen): `<config dir>/emby-tui.log` when --config-dir is given,
+/// else the platform data dir. Level from RUST_LOG (default info). Failing to open it is not fatal.
+fn init_logging(global: &cli::args::GlobalOptions) {
+    let dir = global.config_dir.clone().or_else(|| {
+        directories::ProjectDirs::from("", "", "emby-tui").map(|p| p.data_dir().to_path_buf())
+    });
+    let Some(dir) = dir else { return };
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("emby-tui.log")) else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli.global);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("emby-tui: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let Some(command) = cli.command else {
+        eprintln!("emby-tui: the terminal UI is not built yet; use a command (see `emby-tui --help`).");
+        return ExitCode::from(1);
+    };
+    match runtime.block_on(cli::run_command(&cli.global, command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("emby-tui: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -1,0 +1,272 @@
+//! Running one command.
+
+use std::io::Read;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, anyhow, bail};
+
+use crate::emby::server::ItemsQuery;
+use crate::emby::{DiscoveryConfig, HttpConfig, Secret};
+use crate::session::race::RaceConfig;
+use crate::session::{ConnectionManager, ManagerConfig};
+
+use super::args::{Command, ConnectCommand, GlobalOptions, InvitationCommand, ServerCommand};
+use super::output::{DiscoveredOut, ItemOut, ItemsPage, print_json, server_line};
+
+/// The config dir: `--config-dir`, else the platform's (e.g. ~/.config/emby-tui).
+pub fn config_dir(global: &GlobalOptions) -> anyhow::Result<PathBuf> {
+    if let Some(d) = &global.config_dir {
+        return Ok(d.clone());
+    }
+    directories::ProjectDirs::from("", "", "emby-tui")
+        .map(|p| p.config_dir().to_path_buf())
+        .ok_or_else(|| anyhow!("no home directory to keep the configuration in; pass --config-dir"))
+}
+
+fn discovery_target(global: &GlobalOptions) -> anyhow::Result<SocketAddr> {
+    (global.discovery_address.as_str(), global.discovery_port)
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or_else(|| anyhow!("--discovery-address {} is not an address", global.discovery_address))
+}
+
+/// The manager's settings from the global options.
+pub fn manager_config(global: &GlobalOptions) -> anyhow::Result<ManagerConfig> {
+    let discovery = if global.no_discovery {
+        None
+    } else {
+        Some(DiscoveryConfig { target: discovery_target(global)?, ..DiscoveryConfig::default() })
+    };
+    Ok(ManagerConfig {
+        config_dir: config_dir(global)?,
+        connect_url: global.connect_url.clone(),
+        discovery,
+        race: RaceConfig {
+            head_start: Duration::from_millis(global.head_start_ms),
+            local_timeout: Duration::from_millis(global.local_timeout_ms),
+            remote_timeout: Duration::from_millis(global.remote_timeout_ms),
+            manual_timeout: Duration::from_millis(global.remote_timeout_ms),
+        },
+        http: HttpConfig::default(),
+    })
+}
+
+/// The first line of standard input, without its line ending; never echoed or logged.
+fn password_from_stdin() -> anyhow::Result<Secret> {
+    let mut buf = String::new();
+    std::io::stdin().read_to_string(&mut buf).context("cannot read the password from standard input")?;
+    let line = buf.lines().next().unwrap_or("").to_string();
+    if line.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(Secret::new(line))
+}
+
+/// Where a person confirms a PIN: the real website for the real service, else the service's own host.
+fn pin_page(connect_url: &str) -> String {
+    match url::Url::parse(connect_url) {
+        Ok(u) if u.host_str() == Some("connect.emby.media") => "https://emby.media/pin".into(),
+        Ok(u) => format!("{}/pin", u.origin().ascii_serialization()),
+        Err(_) => "the Emby website".into(),
+    }
+}
+
+fn pin_poll_interval() -> Duration {
+    std::env::var("EMBY_TUI_PIN_POLL_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(Duration::from_secs(3))
+}
+
+/// Run one command. Errors are one sentence for stderr (exit status 1).
+pub async fn run_command(global: &GlobalOptions, command: Command) -> anyhow::Result<()> {
+    let mut mgr = ConnectionManager::open(manager_config(global)?)?;
+    for notice in mgr.take_notices() {
+        eprintln!("emby-tui: {notice}");
+    }
+    let result = run_with(&mut mgr, global, command).await;
+    for notice in mgr.take_notices() {
+        eprintln!("emby-tui: {notice}");
+    }
+    result
+}
+
+async fn run_with(mgr: &mut ConnectionManager, global: &GlobalOptions, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Connect(ConnectCommand::Login { user, .. }) => {
+            let password = password_from_stdin()?;
+            let name = mgr.connect_sign_in(&user, &password).await?;
+            eprintln!("Signed in to Emby Connect as {name}.");
+        }
+        Command::Connect(ConnectCommand::Pin) => {
+            let pin = mgr.pin_create().await?;
+            println!("PIN: {}", pin.pin);
+            println!("Enter it at {} (signed in to Emby Connect) to sign in here.", pin_page(&global.connect_url));
+            let interval = pin_poll_interval();
+            // Bounded: the service expires PINs; this is a backstop if it never says so.
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(30 * 60);
+            loop {
+                tokio::time::sleep(interval).await;
+                let status = mgr.pin_status(&pin.pin).await?;
+                if status.is_confirmed {
+                    let name = mgr.pin_finish(&pin.pin).await?;
+                    eprintln!("Signed in to Emby Connect as {name}.");
+                    break;
+                }
+                if status.is_expired || tokio::time::Instant::now() > deadline {
+                    return Err(crate::session::ManagerError::PinExpired.into());
+                }
+            }
+        }
+        Command::Connect(ConnectCommand::Logout) => {
+            if mgr.connect_sign_out().await? {
+                eprintln!("Signed out of Emby Connect; servers keep their addresses.");
+            } else {
+                eprintln!("Not signed in to Emby Connect.");
+            }
+        }
+        Command::Servers { json } => {
+            let reports = mgr.refresh().await?;
+            if json {
+                print_json(&reports)?;
+            } else if reports.is_empty() {
+                eprintln!("No servers yet: sign in to Emby Connect or add one by address.");
+            } else {
+                for r in &reports {
+                    println!("{}", server_line(r));
+                }
+            }
+        }
+        Command::Server(ServerCommand::Add { url, user, .. }) => {
+            let password = if user.is_some() { Some(password_from_stdin()?) } else { None };
+            let (mut report, users) = mgr.add_server(&url).await?;
+            if let (Some(user), Some(password)) = (user, password) {
+                report = mgr.sign_in_local(&report.id, &user, &password).await?;
+            } else if report.state != "signed_in" && !users.is_empty() {
+                let names: Vec<_> = users.iter().filter_map(|u| u.name.clone()).collect();
+                eprintln!("Users of {}: {}", report.name, names.join(", "));
+            }
+            println!("{}", server_line(&report));
+        }
+        Command::Server(ServerCommand::Remove { id }) => {
+            let was_connect = mgr.remove_server(&id)?;
+            if was_connect {
+                eprintln!("Removed {id}; Emby Connect still shares it, so it is listed again at the next refresh.");
+            } else {
+                eprintln!("Removed {id}.");
+            }
+        }
+        Command::Server(ServerCommand::Logout { id }) => {
+            mgr.server_sign_out(&id).await?;
+            eprintln!("Signed out of {id}.");
+        }
+        Command::Discover { json, timeout_ms } => {
+            let found = mgr.discover(Duration::from_millis(timeout_ms)).await?;
+            if json {
+                print_json(&found.iter().map(DiscoveredOut::from).collect::<Vec<_>>())?;
+            } else if found.is_empty() {
+                eprintln!("No Emby Server answered on the LAN.");
+            } else {
+                for d in &found {
+                    println!("{}  {}  {}", d.id, d.name, d.address);
+                }
+            }
+        }
+        Command::Invitations { action: None, json } => {
+            let list = mgr.invitations().await?;
+            if json {
+                let out: Vec<_> = list
+                    .iter()
+                    .map(|i| {
+                        serde_json::json!({
+                            "id": i.system_id, "connect_server_id": i.id, "name": i.name,
+                            "user_type": i.user_type,
+                        })
+                    })
+                    .collect();
+                print_json(&out)?;
+            } else if list.is_empty() {
+                eprintln!("No invitations are waiting.");
+            } else {
+                for i in &list {
+                    println!(
+                        "{}  {}",
+                        i.system_id.as_deref().or(i.id.as_deref()).unwrap_or("?"),
+                        i.name.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+        Command::Invitations { action: Some(InvitationCommand::Accept { id }), .. } => {
+            mgr.accept_invitation(&id).await?;
+            eprintln!("Accepted; the server is listed at the next refresh.");
+        }
+        Command::Invitations { action: Some(InvitationCommand::Reject { id }), .. } => {
+            mgr.reject_invitation(&id).await?;
+            eprintln!("Rejected.");
+        }
+        Command::Views { server_id, json } => {
+            let views = mgr.call(&server_id, true, |c| async move { c.views().await }).await?;
+            let out: Vec<ItemOut> = views.items.iter().map(ItemOut::from).collect();
+            if json {
+                print_json(&out)?;
+            } else {
+                for v in &out {
+                    println!("{}  {}", v.id.as_deref().unwrap_or("?"), v.name.as_deref().unwrap_or(""));
+                }
+            }
+        }
+        Command::Items { server_id, parent, search, start, limit, json } => {
+            let query = ItemsQuery {
+                parent_id: parent,
+                recursive: search.as_ref().map(|_| true),
+                search_term: search,
+                start_index: Some(start),
+                limit: Some(limit),
+                sort_by: vec!["SortName".into()],
+                ..ItemsQuery::default()
+            };
+            let page = mgr.call(&server_id, true, |c| {
+                let q = query.clone();
+                async move { c.items(&q).await }
+            })
+            .await?;
+            let out = ItemsPage {
+                total_record_count: page.total_record_count,
+                start_index: start,
+                items: page.items.iter().map(ItemOut::from).collect(),
+            };
+            if json {
+                print_json(&out)?;
+            } else {
+                for i in &out.items {
+                    println!(
+                        "{}  {}{}",
+                        i.id.as_deref().unwrap_or("?"),
+                        i.name.as_deref().unwrap_or(""),
+                        if i.is_folder { "/" } else { "" }
+                    );
+                }
+                if let Some(total) = out.total_record_count {
+                    eprintln!("{} of {total} from {start}", out.items.len());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pin_page_is_the_website_for_the_real_service_and_the_host_otherwise() {
+        assert_eq!(pin_page("https://connect.emby.media/service/"), "https://emby.media/pin");
+        assert_eq!(pin_page("http://127.0.0.1:4000/service/"), "http://127.0.0.1:4000/pin");
+    }
+}
