@@ -1,0 +1,171 @@
+//! Faults of one address and what they do to a JSON reply.
+
+use axum::body::Body;
+use axum::http::{StatusCode, header};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The faults of one address (see the module contract for each one's meaning).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Fault {
+    /// Accepts TCP but never answers.
+    pub blackhole: bool,
+    /// Nothing listens: connections are refused.
+    pub refuse: bool,
+    /// Answers as a different server (another Id and name).
+    pub impostor: bool,
+    /// Each reply is delayed by this many milliseconds.
+    pub delay_ms: u64,
+    /// Every reply is a 500.
+    pub http_500: bool,
+    /// JSON endpoints answer 200 with a body that is not JSON.
+    pub malformed_json: bool,
+    /// JSON endpoints answer 200 with the right keys but wrong JSON types.
+    pub wrong_types: bool,
+    /// JSON endpoints answer 200 with a ~4 MiB streamed body.
+    pub oversize_body: bool,
+    /// When applied, every session token issued so far by the server gets 401.
+    pub revoke_tokens: bool,
+    /// Accepts each connection and closes it without answering.
+    pub down: bool,
+}
+
+impl Fault {
+    /// True when no fault is set.
+    pub fn is_none(&self) -> bool {
+        *self == Fault::default()
+    }
+
+    /// A short human description, e.g. "blackhole, delay 200 ms".
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let flags = [
+            (self.blackhole, "blackhole"),
+            (self.refuse, "refuse"),
+            (self.impostor, "impostor"),
+            (self.http_500, "http_500"),
+            (self.malformed_json, "malformed_json"),
+            (self.wrong_types, "wrong_types"),
+            (self.oversize_body, "oversize_body"),
+            (self.revoke_tokens, "revoke_tokens"),
+            (self.down, "down"),
+        ];
+        for (on, name) in flags {
+            if on {
+                parts.push(name.to_string());
+            }
+        }
+        if self.delay_ms > 0 {
+            parts.push(format!("delay {} ms", self.delay_ms));
+        }
+        if parts.is_empty() {
+            "none".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+
+    /// Rewrites a JSON reply according to the body faults; other replies pass through.
+    pub fn apply_to_json(&self, value: Value) -> Response {
+        if self.oversize_body {
+            return oversize_response();
+        }
+        if self.malformed_json {
+            return raw_json(
+                StatusCode::OK,
+                Body::from("{\"Items\": [ this is not JSON <html>"),
+            );
+        }
+        let value = if self.wrong_types {
+            wrong_types(value)
+        } else {
+            value
+        };
+        raw_json(StatusCode::OK, Body::from(value.to_string()))
+    }
+}
+
+/// Size of the oversize body.
+pub const OVERSIZE_BYTES: usize = 4 * 1024 * 1024 + 4096;
+
+fn raw_json(status: StatusCode, body: Body) -> Response {
+    let mut r = Response::new(body);
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    r
+}
+
+/// A valid but ~4 MiB JSON document, produced chunk by chunk (never held whole).
+fn oversize_response() -> Response {
+    const CHUNK: usize = 64 * 1024;
+    let filler: String = "x".repeat(CHUNK - 16);
+    let count = OVERSIZE_BYTES / CHUNK + 1;
+    let chunks = (0..=count + 1).map(move |i| {
+        let piece = if i == 0 {
+            "{\"Items\":[".to_string()
+        } else if i == count + 1 {
+            "\"end\"],\"TotalRecordCount\":1}".to_string()
+        } else {
+            format!("\"{filler}\",")
+        };
+        Ok::<_, std::convert::Infallible>(axum::body::Bytes::from(piece))
+    });
+    raw_json(
+        StatusCode::OK,
+        Body::from_stream(futures::stream::iter(chunks)),
+    )
+}
+
+/// Same keys, wrong JSON types: strings become numbers, numbers strings, arrays a string,
+/// booleans a string, nested objects a number. A top-level array keeps its length.
+pub fn wrong_types(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, wrong_scalar(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(wrong_types).collect()),
+        other => wrong_scalar(other),
+    }
+}
+
+fn wrong_scalar(v: Value) -> Value {
+    match v {
+        Value::String(_) => Value::from(5),
+        Value::Number(n) => Value::String(n.to_string()),
+        Value::Bool(_) => Value::String("maybe".into()),
+        Value::Array(_) => Value::String("x".into()),
+        Value::Object(_) => Value::from(7),
+        Value::Null => Value::from(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn wrong_types_keeps_keys_and_changes_every_type() {
+        let v = wrong_types(json!({"Id": "a", "Items": [1], "N": 3, "B": true, "U": {"x": 1}}));
+        assert_eq!(
+            v,
+            json!({"Id": 5, "Items": "x", "N": "3", "B": "maybe", "U": 7})
+        );
+    }
+
+    #[test]
+    fn describe_lists_the_set_faults() {
+        let f = Fault {
+            blackhole: true,
+            delay_ms: 5,
+            ..Fault::default()
+        };
+        assert_eq!(f.describe(), "blackhole, delay 5 ms");
+        assert_eq!(Fault::default().describe(), "none");
+    }
+}

@@ -1,0 +1,372 @@
+//! The scenario file: what world the simulator serves (TOML, unknown keys rejected).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+use super::Fault;
+use super::ids;
+
+/// A whole simulated world: the Connect service, the servers and LAN discovery.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scenario {
+    /// The simulated Emby Connect service.
+    pub connect: ConnectConfig,
+    /// The UDP discovery responder.
+    pub discovery: DiscoveryConfig,
+    /// The Emby Servers, in the order `Sim::servers()` returns them.
+    pub servers: Vec<ServerConfig>,
+}
+
+/// Settings of the Connect service.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConnectConfig {
+    /// TCP port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// How long a PIN stays valid, in seconds.
+    pub pin_lifetime_secs: u64,
+    /// Faults of the Connect address.
+    pub faults: Fault,
+    /// Connect accounts.
+    pub users: Vec<ConnectUserConfig>,
+}
+
+impl Default for ConnectConfig {
+    fn default() -> Self {
+        ConnectConfig {
+            port: 0,
+            pin_lifetime_secs: 600,
+            faults: Fault::default(),
+            users: Vec::new(),
+        }
+    }
+}
+
+/// One Emby Connect account.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectUserConfig {
+    /// Connect user name.
+    pub name: String,
+    /// E-mail address (sign-in accepts either).
+    pub email: String,
+    /// Plain password (this is a simulator).
+    pub password: String,
+}
+
+impl std::fmt::Debug for ConnectUserConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectUserConfig")
+            .field("name", &self.name)
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The UDP discovery responder.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiscoveryConfig {
+    /// UDP port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+}
+
+/// One Emby Server.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Friendly name (`ServerName`).
+    pub name: String,
+    /// Fixed server id (32 hex); derived from the name when absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Reported version, 4.x.
+    #[serde(default = "default_version")]
+    pub version: String,
+    /// Port of the LocalAddress listener; 0 picks a free one.
+    #[serde(default)]
+    pub local_port: u16,
+    /// Port of the remote Url listener; 0 picks a free one.
+    #[serde(default)]
+    pub remote_port: u16,
+    /// Whether the UDP responder announces this server.
+    #[serde(default = "yes")]
+    pub discoverable: bool,
+    /// Library sizes.
+    #[serde(default)]
+    pub library: LibraryConfig,
+    /// Local user accounts.
+    #[serde(default)]
+    pub users: Vec<LocalUserConfig>,
+    /// Faults per address.
+    #[serde(default)]
+    pub faults: ServerFaults,
+}
+
+fn default_version() -> String {
+    "4.8.11.0".to_string()
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Faults of the two addresses of a server.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerFaults {
+    /// Faults of the LocalAddress listener.
+    pub local: Fault,
+    /// Faults of the remote Url listener.
+    pub remote: Fault,
+}
+
+/// Sizes of the synthetic library.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LibraryConfig {
+    /// Number of movies.
+    pub movies: u32,
+    /// Number of series.
+    pub series: u32,
+    /// Seasons per series.
+    pub seasons: u16,
+    /// Episodes per season.
+    pub episodes: u16,
+    /// Music albums.
+    pub albums: u32,
+    /// Tracks per album.
+    pub tracks: u16,
+}
+
+impl Default for LibraryConfig {
+    fn default() -> Self {
+        LibraryConfig {
+            movies: 20,
+            series: 4,
+            seasons: 2,
+            episodes: 6,
+            albums: 6,
+            tracks: 8,
+        }
+    }
+}
+
+impl LibraryConfig {
+    /// Number of items below the views (movies, series, seasons, episodes, albums, tracks).
+    pub fn total_items(&self) -> u64 {
+        let series = u64::from(self.series);
+        let seasons = series * u64::from(self.seasons);
+        let episodes = seasons * u64::from(self.episodes);
+        let albums = u64::from(self.albums);
+        let tracks = albums * u64::from(self.tracks);
+        u64::from(self.movies) + series + seasons + episodes + albums + tracks
+    }
+}
+
+/// How a local user is tied to a Connect account.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+pub enum LinkType {
+    /// The Connect user owns this local user (`UserType` "Linked").
+    Linked,
+    /// A guest share (`UserType` "Guest").
+    Guest,
+}
+
+/// A local user account on one server.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalUserConfig {
+    /// User name for AuthenticateByName.
+    pub name: String,
+    /// Plain password; empty means no password.
+    #[serde(default)]
+    pub password: String,
+    /// Administrator (may call the Connect link endpoints).
+    #[serde(default)]
+    pub admin: bool,
+    /// Hidden from `/Users/Public` (Connect guests are hidden on real servers).
+    #[serde(default)]
+    pub hidden: bool,
+    /// Name or e-mail of the Connect user linked to this local user.
+    #[serde(default)]
+    pub connect: Option<String>,
+    /// Kind of the Connect link.
+    #[serde(default = "linked")]
+    pub link: LinkType,
+    /// The link is an invitation the Connect user has not accepted yet.
+    #[serde(default)]
+    pub pending: bool,
+}
+
+fn linked() -> LinkType {
+    LinkType::Linked
+}
+
+impl std::fmt::Debug for LocalUserConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalUserConfig")
+            .field("name", &self.name)
+            .field("admin", &self.admin)
+            .field("connect", &self.connect)
+            .field("link", &self.link)
+            .field("pending", &self.pending)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServerConfig {
+    /// The server id: the fixed one (lower-cased) or one derived from the name.
+    pub fn server_id(&self) -> String {
+        match &self.id {
+            Some(id) => id.to_ascii_lowercase(),
+            None => ids::derive_id(&["server", &self.name]),
+        }
+    }
+}
+
+impl Scenario {
+    /// Parses and checks a scenario.
+    pub fn from_toml_str(text: &str) -> anyhow::Result<Scenario> {
+        let scenario: Scenario = toml::from_str(text).context("scenario is not valid")?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Reads, parses and checks a scenario file.
+    pub fn load(path: impl AsRef<Path>) -> anyhow::Result<Scenario> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read scenario {}", path.display()))?;
+        Scenario::from_toml_str(&text).with_context(|| format!("in scenario {}", path.display()))
+    }
+
+    /// The Connect user whose name or e-mail is `who` (case-insensitive).
+    pub fn connect_user(&self, who: &str) -> Option<&ConnectUserConfig> {
+        self.connect
+            .users
+            .iter()
+            .find(|u| u.name.eq_ignore_ascii_case(who) || u.email.eq_ignore_ascii_case(who))
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        let mut names = HashSet::new();
+        for u in &self.connect.users {
+            if u.name.trim().is_empty() {
+                bail!("a Connect user has an empty name");
+            }
+            if !names.insert(u.name.to_ascii_lowercase())
+                || !names.insert(u.email.to_ascii_lowercase())
+            {
+                bail!("Connect user name or e-mail {:?} is used twice", u.name);
+            }
+        }
+        let mut server_names = HashSet::new();
+        let mut server_ids = HashSet::new();
+        for s in &self.servers {
+            if !server_names.insert(s.name.to_ascii_lowercase()) {
+                bail!("server name {:?} is used twice", s.name);
+            }
+            if let Some(id) = &s.id {
+                if !ids::is_hex32(id) {
+                    bail!(
+                        "server {:?}: id must be 32 hex digits, got {:?}",
+                        s.name,
+                        id
+                    );
+                }
+            }
+            if !server_ids.insert(s.server_id()) {
+                bail!("server {:?}: id is used twice", s.name);
+            }
+            if !s.version.starts_with("4.") {
+                bail!(
+                    "server {:?}: version must be 4.x (clients refuse others), got {:?}",
+                    s.name,
+                    s.version
+                );
+            }
+            if s.library.seasons == 0 && s.library.series > 0
+                || s.library.episodes == 0 && s.library.series > 0
+            {
+                bail!(
+                    "server {:?}: series need at least one season and one episode",
+                    s.name
+                );
+            }
+            let mut user_names = HashSet::new();
+            let mut linked = HashSet::new();
+            for u in &s.users {
+                if !user_names.insert(u.name.to_ascii_lowercase()) {
+                    bail!("server {:?}: user {:?} is listed twice", s.name, u.name);
+                }
+                if let Some(who) = &u.connect {
+                    let Some(cu) = self.connect_user(who) else {
+                        bail!(
+                            "server {:?}, user {:?}: no Connect user {:?}",
+                            s.name,
+                            u.name,
+                            who
+                        );
+                    };
+                    if !linked.insert(cu.name.to_ascii_lowercase()) {
+                        bail!(
+                            "server {:?}: Connect user {:?} is linked to two local users",
+                            s.name,
+                            cu.name
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_rejected_with_its_name() {
+        let err =
+            Scenario::from_toml_str("[[servers]]\nname = \"a\"\ncolour = \"red\"\n").unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("colour"), "{text}");
+    }
+
+    #[test]
+    fn unknown_fault_is_rejected() {
+        let err = Scenario::from_toml_str(
+            "[[servers]]\nname = \"a\"\n[servers.faults.local]\nexplode = true\n",
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("explode"));
+    }
+
+    #[test]
+    fn link_to_missing_connect_user_is_rejected() {
+        let text =
+            "[[servers]]\nname = \"a\"\n[[servers.users]]\nname = \"u\"\nconnect = \"ghost\"\n";
+        let err = Scenario::from_toml_str(text).unwrap_err();
+        assert!(format!("{err:#}").contains("ghost"));
+    }
+
+    #[test]
+    fn version_must_be_4x() {
+        let err = Scenario::from_toml_str("[[servers]]\nname = \"a\"\nversion = \"10.8.0\"\n")
+            .unwrap_err();
+        assert!(format!("{err:#}").contains("4.x"));
+    }
+
+    #[test]
+    fn server_id_is_derived_from_the_name_when_absent() {
+        let s = Scenario::from_toml_str("[[servers]]\nname = \"a\"\n[[servers]]\nname = \"b\"\nid = \"ABCDEF0123456789ABCDEF0123456789\"\n").unwrap();
+        assert_eq!(s.servers[0].server_id(), ids::derive_id(&["server", "a"]));
+        assert_eq!(s.servers[1].server_id(), "abcdef0123456789abcdef0123456789");
+    }
+}
