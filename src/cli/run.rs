@@ -58,11 +58,10 @@ pub fn manager_config(global: &GlobalOptions) -> anyhow::Result<ManagerConfig> {
 fn password_from_stdin() -> anyhow::Result<Secret> {
     let mut buf = String::new();
     std::io::stdin().read_to_string(&mut buf).context("cannot read the password from standard input")?;
-    let line = buf.lines().next().unwrap_or("").to_string();
-    if line.is_empty() {
-        bail!("no password on standard input");
+    if buf.is_empty() {
+        bail!("no password on standard input (an empty line means an empty password)");
     }
-    Ok(Secret::new(line))
+    Ok(Secret::new(buf.lines().next().unwrap_or("")))
 }
 
 /// Where a person confirms a PIN: the real website for the real service, else the service's own host.
