@@ -16,7 +16,11 @@ fn init_logging(global: &cli::args::GlobalOptions) {
     if std::fs::create_dir_all(&dir).is_err() {
         return;
     }
-    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("emby-tui.log")) else {
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("emby-tui.log"))
+    else {
         return;
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -39,7 +43,9 @@ fn main() -> ExitCode {
         }
     };
     let Some(command) = cli.command else {
-        eprintln!("emby-tui: the terminal UI is not built yet; use a command (see `emby-tui --help`).");
+        eprintln!(
+            "emby-tui: the terminal UI is not built yet; use a command (see `emby-tui --help`)."
+        );
         return ExitCode::from(1);
     };
     match runtime.block_on(cli::run_command(&cli.global, command)) {

@@ -11,7 +11,10 @@ use emby_tui::session::{ManagerError, ServerReport, SessionState};
 use emby_tui::sim::{AddressKind, Fault};
 
 fn report<'a>(reports: &'a [ServerReport], id: &str) -> &'a ServerReport {
-    reports.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no report for {id}"))
+    reports
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no report for {id}"))
 }
 
 #[tokio::test]
@@ -20,25 +23,53 @@ async fn connect_servers_are_reached_in_the_right_mode_and_signed_in_by_exchange
     let dir = tempfile::tempdir().unwrap();
     let mut mgr = signed_in_manager(&sim, dir.path()).await;
     let reports = mgr.refresh().await.unwrap();
-    assert_eq!(reports.len(), 3, "three servers are shared; the invitation is not listed: {reports:#?}");
+    assert_eq!(
+        reports.len(),
+        3,
+        "three servers are shared; the invitation is not listed: {reports:#?}"
+    );
 
     let living = report(&reports, &id_of(&sim, "Living Room"));
-    assert_eq!((living.state, living.mode, living.source), ("signed_in", Some("local"), "connect"));
-    assert_eq!(living.address.as_deref(), Some(sim.server("Living Room").unwrap().local_url.as_str()));
+    assert_eq!(
+        (living.state, living.mode, living.source),
+        ("signed_in", Some("local"), "connect")
+    );
+    assert_eq!(
+        living.address.as_deref(),
+        Some(sim.server("Living Room").unwrap().local_url.as_str())
+    );
     assert!(living.latency_ms.is_some());
 
     let cabin = report(&reports, &id_of(&sim, "Cabin"));
-    assert_eq!((cabin.state, cabin.mode), ("signed_in", Some("remote")), "{cabin:#?}");
-    assert_eq!(cabin.address.as_deref(), Some(sim.server("Cabin").unwrap().remote_url.as_str()));
+    assert_eq!(
+        (cabin.state, cabin.mode),
+        ("signed_in", Some("remote")),
+        "{cabin:#?}"
+    );
+    assert_eq!(
+        cabin.address.as_deref(),
+        Some(sim.server("Cabin").unwrap().remote_url.as_str())
+    );
 
     let friend = report(&reports, &id_of(&sim, "Friend's Server"));
-    assert_eq!((friend.state, friend.link_type), ("signed_in", Some("guest")), "{friend:#?}");
+    assert_eq!(
+        (friend.state, friend.link_type),
+        ("signed_in", Some("guest")),
+        "{friend:#?}"
+    );
 
     // The Connect LocalAddress was taken from the list (the JS typo bug is not copied).
-    assert_eq!(cabin.local_address.as_deref(), Some(sim.server("Cabin").unwrap().local_url.as_str()));
+    assert_eq!(
+        cabin.local_address.as_deref(),
+        Some(sim.server("Cabin").unwrap().local_url.as_str())
+    );
     // The winning mode and the token are saved.
     let saved = &mgr.credentials().servers;
-    assert!(saved.iter().all(|s| s.access_token.is_some() && s.exchange_token.is_some()));
+    assert!(
+        saved
+            .iter()
+            .all(|s| s.access_token.is_some() && s.exchange_token.is_some())
+    );
 }
 
 #[tokio::test]
@@ -48,7 +79,15 @@ async fn the_exchange_runs_on_every_connection_with_the_access_key_only_at_the_r
     let mut mgr = signed_in_manager(&sim, dir.path()).await;
     mgr.refresh().await.unwrap();
     let living = id_of(&sim, "Living Room");
-    let key = mgr.credentials().servers.iter().find(|s| s.id == living).unwrap().exchange_token.clone().unwrap();
+    let key = mgr
+        .credentials()
+        .servers
+        .iter()
+        .find(|s| s.id == living)
+        .unwrap()
+        .exchange_token
+        .clone()
+        .unwrap();
     sim.clear_requests();
     let mut again = manager(&sim, dir.path());
     again.refresh().await.unwrap();
@@ -62,7 +101,11 @@ async fn the_exchange_runs_on_every_connection_with_the_access_key_only_at_the_r
     // No other server ever saw this server's AccessKey.
     for other in sim.servers().iter().filter(|s| s.id != living) {
         for kind in [AddressKind::Local, AddressKind::Remote] {
-            assert!(!sim.requests(&other.id, kind).iter().any(|r| r.mentions(key.expose())));
+            assert!(
+                !sim.requests(&other.id, kind)
+                    .iter()
+                    .any(|r| r.mentions(key.expose()))
+            );
         }
     }
 }
@@ -73,11 +116,24 @@ async fn refused_or_impostor_local_addresses_fall_back_to_remote() {
     let dir = tempfile::tempdir().unwrap();
     let mut mgr = signed_in_manager(&sim, dir.path()).await;
     let living = id_of(&sim, "Living Room");
-    for fault in [Fault { refuse: true, ..Fault::default() }, Fault { impostor: true, ..Fault::default() }] {
+    for fault in [
+        Fault {
+            refuse: true,
+            ..Fault::default()
+        },
+        Fault {
+            impostor: true,
+            ..Fault::default()
+        },
+    ] {
         sim.set_fault(&living, AddressKind::Local, fault.clone());
         let reports = mgr.refresh().await.unwrap();
         let r = report(&reports, &living);
-        assert_eq!((r.state, r.mode), ("signed_in", Some("remote")), "{fault:?}: {r:#?}");
+        assert_eq!(
+            (r.state, r.mode),
+            ("signed_in", Some("remote")),
+            "{fault:?}: {r:#?}"
+        );
     }
 }
 
@@ -88,26 +144,62 @@ async fn an_impostor_never_receives_a_token_an_access_key_or_a_password() {
     let mut mgr = signed_in_manager(&sim, dir.path()).await;
     mgr.refresh().await.unwrap();
     let living = id_of(&sim, "Living Room");
-    let saved = mgr.credentials().servers.iter().find(|s| s.id == living).unwrap().clone();
-    let secrets = [saved.access_token.clone().unwrap(), saved.exchange_token.clone().unwrap()];
+    let saved = mgr
+        .credentials()
+        .servers
+        .iter()
+        .find(|s| s.id == living)
+        .unwrap()
+        .clone();
+    let secrets = [
+        saved.access_token.clone().unwrap(),
+        saved.exchange_token.clone().unwrap(),
+    ];
 
-    sim.set_fault(&living, AddressKind::Local, Fault { impostor: true, ..Fault::default() });
+    sim.set_fault(
+        &living,
+        AddressKind::Local,
+        Fault {
+            impostor: true,
+            ..Fault::default()
+        },
+    );
     sim.clear_requests();
     // A fresh run (stored token, exchange) and a local sign-in with a password.
     let mut fresh = manager(&sim, dir.path());
     let reports = fresh.refresh().await.unwrap();
     assert_eq!(report(&reports, &living).mode, Some("remote"));
-    fresh.sign_in_local(&living, "demo", &Secret::new("demo")).await.unwrap();
-    fresh.call(&living, true, |c| async move { c.views().await }).await.unwrap();
+    fresh
+        .sign_in_local(&living, "demo", &Secret::new("demo"))
+        .await
+        .unwrap();
+    fresh
+        .call(&living, true, |c| async move { c.views().await })
+        .await
+        .unwrap();
 
     let seen = sim.requests(&living, AddressKind::Local);
     assert!(!seen.is_empty(), "the impostor was probed");
     for r in &seen {
         for s in &secrets {
-            assert!(!r.mentions(s.expose()), "impostor saw a secret in {} {}", r.method, r.path);
+            assert!(
+                !r.mentions(s.expose()),
+                "impostor saw a secret in {} {}",
+                r.method,
+                r.path
+            );
         }
-        assert!(!r.mentions("\"demo\""), "impostor saw the password in {} {}", r.method, r.path);
-        assert!(r.path.to_ascii_lowercase().ends_with("/system/info/public"), "only the anonymous probe: {}", r.path);
+        assert!(
+            !r.mentions("\"demo\""),
+            "impostor saw the password in {} {}",
+            r.method,
+            r.path
+        );
+        assert!(
+            r.path.to_ascii_lowercase().ends_with("/system/info/public"),
+            "only the anonymous probe: {}",
+            r.path
+        );
     }
 }
 
@@ -118,14 +210,36 @@ async fn every_address_dead_gives_unavailable_and_keeps_the_saved_token() {
     let mut mgr = signed_in_manager(&sim, dir.path()).await;
     mgr.refresh().await.unwrap();
     let living = id_of(&sim, "Living Room");
-    sim.set_fault(&living, AddressKind::Local, Fault { blackhole: true, ..Fault::default() });
-    sim.set_fault(&living, AddressKind::Remote, Fault { refuse: true, ..Fault::default() });
+    sim.set_fault(
+        &living,
+        AddressKind::Local,
+        Fault {
+            blackhole: true,
+            ..Fault::default()
+        },
+    );
+    sim.set_fault(
+        &living,
+        AddressKind::Remote,
+        Fault {
+            refuse: true,
+            ..Fault::default()
+        },
+    );
     let reports = mgr.refresh().await.unwrap();
     let r = report(&reports, &living);
     assert_eq!((r.state, r.mode), ("unavailable", None));
     let err = r.error.as_deref().unwrap();
     assert!(err.contains("local") && err.contains("remote"), "{err}");
-    assert!(mgr.credentials().servers.iter().find(|s| s.id == living).unwrap().access_token.is_some());
+    assert!(
+        mgr.credentials()
+            .servers
+            .iter()
+            .find(|s| s.id == living)
+            .unwrap()
+            .access_token
+            .is_some()
+    );
 }
 
 #[tokio::test]
@@ -135,15 +249,29 @@ async fn a_failed_connect_list_drops_nothing() {
     let mut mgr = signed_in_manager(&sim, dir.path()).await;
     mgr.refresh().await.unwrap();
     let before = mgr.credentials().servers.clone();
-    for fault in [Fault { http_500: true, ..Fault::default() }, Fault { malformed_json: true, ..Fault::default() }] {
+    for fault in [
+        Fault {
+            http_500: true,
+            ..Fault::default()
+        },
+        Fault {
+            malformed_json: true,
+            ..Fault::default()
+        },
+    ] {
         sim.set_connect_fault(fault);
         let reports = mgr.refresh().await.unwrap();
         assert_eq!(reports.len(), 3);
         assert!(reports.iter().all(|r| r.state == "signed_in"));
         let notices = mgr.take_notices();
-        assert!(notices.iter().any(|n| n.contains("saved servers are kept")), "{notices:?}");
+        assert!(
+            notices.iter().any(|n| n.contains("saved servers are kept")),
+            "{notices:?}"
+        );
     }
-    let ids = |v: &[emby_tui::session::store::SavedServer]| v.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
+    let ids = |v: &[emby_tui::session::store::SavedServer]| {
+        v.iter().map(|s| s.id.clone()).collect::<Vec<_>>()
+    };
     let mut a = ids(&before);
     let mut b = ids(&mgr.credentials().servers);
     a.sort();
@@ -167,9 +295,22 @@ async fn a_server_connect_no_longer_lists_is_dropped() {
     .unwrap()
     .session(
         mgr.credentials().connect.as_ref().unwrap().user_id.clone(),
-        mgr.credentials().connect.as_ref().unwrap().access_token.clone(),
+        mgr.credentials()
+            .connect
+            .as_ref()
+            .unwrap()
+            .access_token
+            .clone(),
     );
-    let connect_id = mgr.credentials().servers.iter().find(|s| s.id == friend.id).unwrap().connect_server_id.clone().unwrap();
+    let connect_id = mgr
+        .credentials()
+        .servers
+        .iter()
+        .find(|s| s.id == friend.id)
+        .unwrap()
+        .connect_server_id
+        .clone()
+        .unwrap();
     session.reject_invitation(&connect_id).await.unwrap();
     let reports = mgr.refresh().await.unwrap();
     assert_eq!(reports.len(), 2);
@@ -183,11 +324,30 @@ async fn a_token_revoked_mid_session_is_re_exchanged_and_the_request_retried() {
     let mut mgr = signed_in_manager(&sim, dir.path()).await;
     mgr.refresh().await.unwrap();
     let living = id_of(&sim, "Living Room");
-    let old = mgr.credentials().servers.iter().find(|s| s.id == living).unwrap().access_token.clone().unwrap();
+    let old = mgr
+        .credentials()
+        .servers
+        .iter()
+        .find(|s| s.id == living)
+        .unwrap()
+        .access_token
+        .clone()
+        .unwrap();
     sim.revoke_tokens(&living);
-    let views = mgr.call(&living, true, |c| async move { c.views().await }).await.unwrap();
+    let views = mgr
+        .call(&living, true, |c| async move { c.views().await })
+        .await
+        .unwrap();
     assert!(!views.items.is_empty());
-    let new = mgr.credentials().servers.iter().find(|s| s.id == living).unwrap().access_token.clone().unwrap();
+    let new = mgr
+        .credentials()
+        .servers
+        .iter()
+        .find(|s| s.id == living)
+        .unwrap()
+        .access_token
+        .clone()
+        .unwrap();
     assert_ne!(old, new, "the new token is saved");
     assert_eq!(mgr.session(&living).unwrap().state, SessionState::SignedIn);
 }
@@ -199,15 +359,38 @@ async fn a_401_on_a_manual_server_turns_the_session_into_sign_in_needed() {
     let mut mgr = manager(&sim, dir.path());
     let friend = sim.server("Friend's Server").unwrap();
     let (added, users) = mgr.add_server(&friend.local_url).await.unwrap();
-    assert_eq!((added.id.as_str(), added.state, added.mode, added.source), (friend.id.as_str(), "sign_in_required", Some("manual"), "manual"));
+    assert_eq!(
+        (added.id.as_str(), added.state, added.mode, added.source),
+        (
+            friend.id.as_str(),
+            "sign_in_required",
+            Some("manual"),
+            "manual"
+        )
+    );
     assert!(users.iter().any(|u| u.name.as_deref() == Some("friend")));
-    let r = mgr.sign_in_local(&friend.id, "friend", &Secret::new("friend")).await.unwrap();
-    assert_eq!((r.state, r.user_name.as_deref()), ("signed_in", Some("friend")));
+    let r = mgr
+        .sign_in_local(&friend.id, "friend", &Secret::new("friend"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.state, r.user_name.as_deref()),
+        ("signed_in", Some("friend"))
+    );
     sim.revoke_tokens(&friend.id);
-    let err = mgr.call(&friend.id, true, |c| async move { c.views().await }).await.unwrap_err();
+    let err = mgr
+        .call(&friend.id, true, |c| async move { c.views().await })
+        .await
+        .unwrap_err();
     assert!(matches!(err, ManagerError::SignInRequired { .. }), "{err}");
-    assert!(matches!(mgr.session(&friend.id).unwrap().state, SessionState::SignInRequired(_)));
-    assert!(mgr.credentials().servers[0].access_token.is_none(), "the refused token is dropped");
+    assert!(matches!(
+        mgr.session(&friend.id).unwrap().state,
+        SessionState::SignInRequired(_)
+    ));
+    assert!(
+        mgr.credentials().servers[0].access_token.is_none(),
+        "the refused token is dropped"
+    );
 }
 
 #[tokio::test]
@@ -217,10 +400,16 @@ async fn a_wrong_local_password_is_reported_and_nothing_is_stored() {
     let mut mgr = manager(&sim, dir.path());
     let friend = sim.server("Friend's Server").unwrap();
     mgr.add_server(&friend.local_url).await.unwrap();
-    let err = mgr.sign_in_local(&friend.id, "friend", &Secret::new("nope")).await.unwrap_err();
+    let err = mgr
+        .sign_in_local(&friend.id, "friend", &Secret::new("nope"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, ManagerError::WrongPassword), "{err}");
     let text = std::fs::read_to_string(dir.path().join("credentials.json")).unwrap();
-    assert!(!text.contains("nope") && !text.contains("\"friend\""), "no password stored");
+    assert!(
+        !text.contains("nope") && !text.contains("\"friend\""),
+        "no password stored"
+    );
 }
 
 #[tokio::test]
@@ -230,8 +419,18 @@ async fn a_network_error_in_use_re_runs_the_race_and_retries_once() {
     let mut mgr = signed_in_manager(&sim, dir.path()).await;
     mgr.refresh().await.unwrap();
     let living = id_of(&sim, "Living Room");
-    sim.set_fault(&living, AddressKind::Local, Fault { down: true, ..Fault::default() });
-    let views = mgr.call(&living, true, |c| async move { c.views().await }).await.unwrap();
+    sim.set_fault(
+        &living,
+        AddressKind::Local,
+        Fault {
+            down: true,
+            ..Fault::default()
+        },
+    );
+    let views = mgr
+        .call(&living, true, |c| async move { c.views().await })
+        .await
+        .unwrap();
     assert!(!views.items.is_empty());
     let s = mgr.session(&living).unwrap();
     assert_eq!(s.verified.as_ref().unwrap().mode.as_str(), "remote");
@@ -245,15 +444,42 @@ async fn two_sessions_list_their_own_views_with_their_own_tokens() {
     mgr.refresh().await.unwrap();
     let living = id_of(&sim, "Living Room");
     let cabin = id_of(&sim, "Cabin");
-    let a = mgr.call(&living, true, |c| async move { c.views().await }).await.unwrap();
-    let b = mgr.call(&cabin, true, |c| async move { c.views().await }).await.unwrap();
-    assert_ne!(a.items[0].id, b.items[0].id, "each server has its own library");
-    let token_of = |id: &str| mgr.credentials().servers.iter().find(|s| s.id == id).unwrap().access_token.clone().unwrap();
+    let a = mgr
+        .call(&living, true, |c| async move { c.views().await })
+        .await
+        .unwrap();
+    let b = mgr
+        .call(&cabin, true, |c| async move { c.views().await })
+        .await
+        .unwrap();
+    assert_ne!(
+        a.items[0].id, b.items[0].id,
+        "each server has its own library"
+    );
+    let token_of = |id: &str| {
+        mgr.credentials()
+            .servers
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap()
+            .access_token
+            .clone()
+            .unwrap()
+    };
     let (ta, tb) = (token_of(&living), token_of(&cabin));
     assert_ne!(ta, tb);
     for kind in [AddressKind::Local, AddressKind::Remote] {
-        assert!(!sim.requests(&cabin, kind).iter().any(|r| r.mentions(ta.expose())), "Living Room's token never goes to Cabin");
-        assert!(!sim.requests(&living, kind).iter().any(|r| r.mentions(tb.expose())));
+        assert!(
+            !sim.requests(&cabin, kind)
+                .iter()
+                .any(|r| r.mentions(ta.expose())),
+            "Living Room's token never goes to Cabin"
+        );
+        assert!(
+            !sim.requests(&living, kind)
+                .iter()
+                .any(|r| r.mentions(tb.expose()))
+        );
     }
 }
 
@@ -283,7 +509,10 @@ async fn invitations_can_be_listed_accepted_and_rejected() {
     assert_eq!(waiting.len(), 1);
     let grandpa = id_of(&sim, "Grandpa's Server");
     assert_eq!(waiting[0].system_id.as_deref(), Some(grandpa.as_str()));
-    assert!(matches!(mgr.accept_invitation("nope").await, Err(ManagerError::UnknownInvitation(_))));
+    assert!(matches!(
+        mgr.accept_invitation("nope").await,
+        Err(ManagerError::UnknownInvitation(_))
+    ));
     mgr.accept_invitation(&grandpa).await.unwrap();
     assert!(mgr.invitations().await.unwrap().is_empty());
     let reports = mgr.refresh().await.unwrap();
@@ -307,8 +536,16 @@ async fn signing_out_of_a_server_drops_its_token_revokes_it_and_keeps_the_server
     assert_eq!(logouts, 1);
     let reports = mgr.refresh().await.unwrap();
     let r = report(&reports, &living);
-    assert_eq!(r.state, "sign_in_required", "not signed back in by the exchange");
-    assert!(mgr.credentials().servers.iter().any(|s| s.id == living && s.access_token.is_none()));
+    assert_eq!(
+        r.state, "sign_in_required",
+        "not signed back in by the exchange"
+    );
+    assert!(
+        mgr.credentials()
+            .servers
+            .iter()
+            .any(|s| s.id == living && s.access_token.is_none())
+    );
     let r = mgr.sign_in_with_connect(&living).await.unwrap();
     assert_eq!(r.state, "signed_in");
 }
@@ -323,10 +560,23 @@ async fn signing_out_of_connect_forgets_keys_and_tokens_but_keeps_addresses() {
     let creds = mgr.credentials();
     assert!(creds.connect.is_none());
     assert_eq!(creds.servers.len(), 3);
-    assert!(creds.servers.iter().all(|s| s.exchange_token.is_none() && s.access_token.is_none()));
-    assert!(creds.servers.iter().all(|s| s.local_address.is_some() && s.remote_address.is_some()));
+    assert!(
+        creds
+            .servers
+            .iter()
+            .all(|s| s.exchange_token.is_none() && s.access_token.is_none())
+    );
+    assert!(
+        creds
+            .servers
+            .iter()
+            .all(|s| s.local_address.is_some() && s.remote_address.is_some())
+    );
     let text = std::fs::read_to_string(dir.path().join("credentials.json")).unwrap();
-    assert!(!text.contains("access_token\": \""), "no token left in the file: {text}");
+    assert!(
+        !text.contains("access_token\": \""),
+        "no token left in the file: {text}"
+    );
 }
 
 #[tokio::test]
@@ -342,7 +592,11 @@ async fn a_corrupt_credentials_file_is_kept_aside_and_the_manager_starts_empty()
     let kept = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
-        .any(|e| e.file_name().to_string_lossy().starts_with("credentials.json.unreadable-"));
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("credentials.json.unreadable-")
+        });
     assert!(kept);
 }
 
@@ -351,11 +605,20 @@ async fn a_wrong_connect_password_is_a_clear_error_and_changes_nothing() {
     let sim = demo_sim().await;
     let dir = tempfile::tempdir().unwrap();
     let mut mgr = manager(&sim, dir.path());
-    let err = mgr.connect_sign_in("demo", &Secret::new("wrong")).await.unwrap_err();
+    let err = mgr
+        .connect_sign_in("demo", &Secret::new("wrong"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, ManagerError::ConnectRejected), "{err}");
     assert!(mgr.credentials().connect.is_none());
-    sim.set_connect_fault(Fault { down: true, ..Fault::default() });
-    let err = mgr.connect_sign_in("demo", &Secret::new("demo")).await.unwrap_err();
+    sim.set_connect_fault(Fault {
+        down: true,
+        ..Fault::default()
+    });
+    let err = mgr
+        .connect_sign_in("demo", &Secret::new("demo"))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("cannot reach"), "{err}");
     let _ = Duration::ZERO;
 }

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "emby-tui", version, about = "A keyboard-driven terminal browser for Emby servers")]
+#[command(
+    name = "emby-tui",
+    version,
+    about = "A keyboard-driven terminal browser for Emby servers"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalOptions,
@@ -35,19 +39,42 @@ pub struct GlobalOptions {
     #[arg(long, global = true, value_name = "PORT", default_value_t = 7359)]
     pub discovery_port: u16,
     /// Address LAN discovery asks ("who is EmbyServer?" goes there).
-    #[arg(long, global = true, value_name = "ADDR", default_value = "255.255.255.255")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "ADDR",
+        default_value = "255.255.255.255"
+    )]
     pub discovery_address: String,
     /// Do not look for servers on the LAN.
     #[arg(long, global = true)]
     pub no_discovery: bool,
     /// How long a server's LocalAddress is tried alone before its remote Url joins the race.
-    #[arg(long, global = true, env = "EMBY_TUI_HEAD_START_MS", value_name = "MS", default_value_t = 250)]
+    #[arg(
+        long,
+        global = true,
+        env = "EMBY_TUI_HEAD_START_MS",
+        value_name = "MS",
+        default_value_t = 250
+    )]
     pub head_start_ms: u64,
     /// Time limit of one attempt on a LocalAddress.
-    #[arg(long, global = true, env = "EMBY_TUI_LOCAL_TIMEOUT_MS", value_name = "MS", default_value_t = 3000)]
+    #[arg(
+        long,
+        global = true,
+        env = "EMBY_TUI_LOCAL_TIMEOUT_MS",
+        value_name = "MS",
+        default_value_t = 3000
+    )]
     pub local_timeout_ms: u64,
     /// Time limit of one attempt on a remote Url or a typed address.
-    #[arg(long, global = true, env = "EMBY_TUI_REMOTE_TIMEOUT_MS", value_name = "MS", default_value_t = 6000)]
+    #[arg(
+        long,
+        global = true,
+        env = "EMBY_TUI_REMOTE_TIMEOUT_MS",
+        value_name = "MS",
+        default_value_t = 6000
+    )]
     pub remote_timeout_ms: u64,
 }
 
@@ -146,7 +173,15 @@ mod tests {
 
     #[test]
     fn global_options_are_accepted_after_the_command() {
-        let cli = Cli::try_parse_from(["emby-tui", "servers", "--json", "--config-dir", "/tmp/x", "--no-discovery"]).unwrap();
+        let cli = Cli::try_parse_from([
+            "emby-tui",
+            "servers",
+            "--json",
+            "--config-dir",
+            "/tmp/x",
+            "--no-discovery",
+        ])
+        .unwrap();
         assert_eq!(cli.global.config_dir, Some(PathBuf::from("/tmp/x")));
         assert!(cli.global.no_discovery);
         assert!(matches!(cli.command, Some(Command::Servers { json: true })));
@@ -154,25 +189,47 @@ mod tests {
 
     #[test]
     fn global_options_are_accepted_before_the_command() {
-        let cli =
-            Cli::try_parse_from(["emby-tui", "--connect-url", "http://127.0.0.1:9/service/", "connect", "logout"]).unwrap();
+        let cli = Cli::try_parse_from([
+            "emby-tui",
+            "--connect-url",
+            "http://127.0.0.1:9/service/",
+            "connect",
+            "logout",
+        ])
+        .unwrap();
         assert_eq!(cli.global.connect_url, "http://127.0.0.1:9/service/");
-        assert!(matches!(cli.command, Some(Command::Connect(ConnectCommand::Logout))));
+        assert!(matches!(
+            cli.command,
+            Some(Command::Connect(ConnectCommand::Logout))
+        ));
     }
 
     #[test]
     fn invitations_lists_or_acts() {
         let cli = Cli::try_parse_from(["emby-tui", "invitations", "--json"]).unwrap();
-        assert!(matches!(cli.command, Some(Command::Invitations { action: None, json: true })));
+        assert!(matches!(
+            cli.command,
+            Some(Command::Invitations {
+                action: None,
+                json: true
+            })
+        ));
         let cli = Cli::try_parse_from(["emby-tui", "invitations", "accept", "abc"]).unwrap();
-        assert!(matches!(cli.command, Some(Command::Invitations { action: Some(InvitationCommand::Accept { .. }), .. })));
+        assert!(matches!(
+            cli.command,
+            Some(Command::Invitations {
+                action: Some(InvitationCommand::Accept { .. }),
+                ..
+            })
+        ));
     }
 
     #[test]
     fn usage_errors_exit_with_status_2() {
         let err = Cli::try_parse_from(["emby-tui", "server", "add"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
-        let err = Cli::try_parse_from(["emby-tui", "server", "add", "h", "--user", "x"]).unwrap_err();
+        let err =
+            Cli::try_parse_from(["emby-tui", "server", "add", "h", "--user", "x"]).unwrap_err();
         assert_eq!(err.exit_code(), 2, "--user needs --password-stdin");
     }
 }

@@ -41,7 +41,9 @@ impl From<&BaseItemDto> for ItemOut {
             child_count: i.child_count,
             played: ud.and_then(|u| u.played).unwrap_or(false),
             favorite: ud.and_then(|u| u.is_favorite).unwrap_or(false),
-            playback_position_ticks: ud.and_then(|u| u.playback_position_ticks).filter(|t| *t > 0),
+            playback_position_ticks: ud
+                .and_then(|u| u.playback_position_ticks)
+                .filter(|t| *t > 0),
         }
     }
 }
@@ -63,7 +65,11 @@ pub struct DiscoveredOut<'a> {
 
 impl<'a> From<&'a DiscoveredEntry> for DiscoveredOut<'a> {
     fn from(d: &'a DiscoveredEntry) -> Self {
-        DiscoveredOut { id: &d.id, name: &d.name, address: &d.address }
+        DiscoveredOut {
+            id: &d.id,
+            name: &d.name,
+            address: &d.address,
+        }
     }
 }
 
@@ -84,6 +90,13 @@ pub fn server_line(r: &ServerReport) -> String {
         (Some(mode), Some(addr), None) => format!(" via {mode} {addr}"),
         _ => String::new(),
     };
-    let why = r.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
-    format!("{}  {}  [{}] {}{}{}", r.id, r.name, r.source, state, how, why)
+    let why = r
+        .error
+        .as_deref()
+        .map(|e| format!(": {e}"))
+        .unwrap_or_default();
+    format!(
+        "{}  {}  [{}] {}{}{}",
+        r.id, r.name, r.source, state, how, why
+    )
 }

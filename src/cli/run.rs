@@ -30,7 +30,12 @@ fn discovery_target(global: &GlobalOptions) -> anyhow::Result<SocketAddr> {
         .to_socket_addrs()
         .ok()
         .and_then(|mut a| a.next())
-        .ok_or_else(|| anyhow!("--discovery-address {} is not an address", global.discovery_address))
+        .ok_or_else(|| {
+            anyhow!(
+                "--discovery-address {} is not an address",
+                global.discovery_address
+            )
+        })
 }
 
 /// The manager's settings from the global options.
@@ -38,7 +43,10 @@ pub fn manager_config(global: &GlobalOptions) -> anyhow::Result<ManagerConfig> {
     let discovery = if global.no_discovery {
         None
     } else {
-        Some(DiscoveryConfig { target: discovery_target(global)?, ..DiscoveryConfig::default() })
+        Some(DiscoveryConfig {
+            target: discovery_target(global)?,
+            ..DiscoveryConfig::default()
+        })
     };
     Ok(ManagerConfig {
         config_dir: config_dir(global)?,
@@ -57,7 +65,9 @@ pub fn manager_config(global: &GlobalOptions) -> anyhow::Result<ManagerConfig> {
 /// The first line of standard input, without its line ending; never echoed or logged.
 fn password_from_stdin() -> anyhow::Result<Secret> {
     let mut buf = String::new();
-    std::io::stdin().read_to_string(&mut buf).context("cannot read the password from standard input")?;
+    std::io::stdin()
+        .read_to_string(&mut buf)
+        .context("cannot read the password from standard input")?;
     if buf.is_empty() {
         bail!("no password on standard input (an empty line means an empty password)");
     }
@@ -94,7 +104,11 @@ pub async fn run_command(global: &GlobalOptions, command: Command) -> anyhow::Re
     result
 }
 
-async fn run_with(mgr: &mut ConnectionManager, global: &GlobalOptions, command: Command) -> anyhow::Result<()> {
+async fn run_with(
+    mgr: &mut ConnectionManager,
+    global: &GlobalOptions,
+    command: Command,
+) -> anyhow::Result<()> {
     match command {
         Command::Connect(ConnectCommand::Login { user, .. }) => {
             let password = password_from_stdin()?;
@@ -104,7 +118,10 @@ async fn run_with(mgr: &mut ConnectionManager, global: &GlobalOptions, command: 
         Command::Connect(ConnectCommand::Pin) => {
             let pin = mgr.pin_create().await?;
             println!("PIN: {}", pin.pin);
-            println!("Enter it at {} (signed in to Emby Connect) to sign in here.", pin_page(&global.connect_url));
+            println!(
+                "Enter it at {} (signed in to Emby Connect) to sign in here.",
+                pin_page(&global.connect_url)
+            );
             let interval = pin_poll_interval();
             // Bounded: the service expires PINs; this is a backstop if it never says so.
             let deadline = tokio::time::Instant::now() + Duration::from_secs(30 * 60);
@@ -141,7 +158,11 @@ async fn run_with(mgr: &mut ConnectionManager, global: &GlobalOptions, command: 
             }
         }
         Command::Server(ServerCommand::Add { url, user, .. }) => {
-            let password = if user.is_some() { Some(password_from_stdin()?) } else { None };
+            let password = if user.is_some() {
+                Some(password_from_stdin()?)
+            } else {
+                None
+            };
             let (mut report, users) = mgr.add_server(&url).await?;
             if let (Some(user), Some(password)) = (user, password) {
                 report = mgr.sign_in_local(&report.id, &user, &password).await?;
@@ -154,7 +175,9 @@ async fn run_with(mgr: &mut ConnectionManager, global: &GlobalOptions, command: 
         Command::Server(ServerCommand::Remove { id }) => {
             let was_connect = mgr.remove_server(&id)?;
             if was_connect {
-                eprintln!("Removed {id}; Emby Connect still shares it, so it is listed again at the next refresh.");
+                eprintln!(
+                    "Removed {id}; Emby Connect still shares it, so it is listed again at the next refresh."
+                );
             } else {
                 eprintln!("Removed {id}.");
             }
@@ -200,26 +223,45 @@ async fn run_with(mgr: &mut ConnectionManager, global: &GlobalOptions, command: 
                 }
             }
         }
-        Command::Invitations { action: Some(InvitationCommand::Accept { id }), .. } => {
+        Command::Invitations {
+            action: Some(InvitationCommand::Accept { id }),
+            ..
+        } => {
             mgr.accept_invitation(&id).await?;
             eprintln!("Accepted; the server is listed at the next refresh.");
         }
-        Command::Invitations { action: Some(InvitationCommand::Reject { id }), .. } => {
+        Command::Invitations {
+            action: Some(InvitationCommand::Reject { id }),
+            ..
+        } => {
             mgr.reject_invitation(&id).await?;
             eprintln!("Rejected.");
         }
         Command::Views { server_id, json } => {
-            let views = mgr.call(&server_id, true, |c| async move { c.views().await }).await?;
+            let views = mgr
+                .call(&server_id, true, |c| async move { c.views().await })
+                .await?;
             let out: Vec<ItemOut> = views.items.iter().map(ItemOut::from).collect();
             if json {
                 print_json(&out)?;
             } else {
                 for v in &out {
-                    println!("{}  {}", v.id.as_deref().unwrap_or("?"), v.name.as_deref().unwrap_or(""));
+                    println!(
+                        "{}  {}",
+                        v.id.as_deref().unwrap_or("?"),
+                        v.name.as_deref().unwrap_or("")
+                    );
                 }
             }
         }
-        Command::Items { server_id, parent, search, start, limit, json } => {
+        Command::Items {
+            server_id,
+            parent,
+            search,
+            start,
+            limit,
+            json,
+        } => {
             let query = ItemsQuery {
                 parent_id: parent,
                 recursive: search.as_ref().map(|_| true),
@@ -229,11 +271,12 @@ async fn run_with(mgr: &mut ConnectionManager, global: &GlobalOptions, command: 
                 sort_by: vec!["SortName".into()],
                 ..ItemsQuery::default()
             };
-            let page = mgr.call(&server_id, true, |c| {
-                let q = query.clone();
-                async move { c.items(&q).await }
-            })
-            .await?;
+            let page = mgr
+                .call(&server_id, true, |c| {
+                    let q = query.clone();
+                    async move { c.items(&q).await }
+                })
+                .await?;
             let out = ItemsPage {
                 total_record_count: page.total_record_count,
                 start_index: start,
@@ -265,7 +308,13 @@ mod tests {
 
     #[test]
     fn pin_page_is_the_website_for_the_real_service_and_the_host_otherwise() {
-        assert_eq!(pin_page("https://connect.emby.media/service/"), "https://emby.media/pin");
-        assert_eq!(pin_page("http://127.0.0.1:4000/service/"), "http://127.0.0.1:4000/pin");
+        assert_eq!(
+            pin_page("https://connect.emby.media/service/"),
+            "https://emby.media/pin"
+        );
+        assert_eq!(
+            pin_page("http://127.0.0.1:4000/service/"),
+            "http://127.0.0.1:4000/pin"
+        );
     }
 }

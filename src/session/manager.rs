@@ -10,7 +10,9 @@ use std::time::Duration;
 use crate::emby::connect::ConnectSession;
 use crate::emby::models::{ConnectServer, PinCreationResult, PinStatusResult, UserDto};
 use crate::emby::server::SignedInClient;
-use crate::emby::{self, ClientIdentity, ConnectClient, DiscoveryConfig, HttpClient, HttpConfig, Secret};
+use crate::emby::{
+    self, ClientIdentity, ConnectClient, DiscoveryConfig, HttpClient, HttpConfig, Secret,
+};
 
 use super::address::{AddressError, normalize_address};
 use super::race::RaceConfig;
@@ -18,7 +20,8 @@ use super::reach::{Auth, Connection, Reached, Reacher, VerifiedAddress};
 use super::report::ServerReport;
 use super::servers::{ConnectList, ConnectListing, DiscoveredEntry, build_server_list, same_id};
 use super::store::{
-    ConnectAccount, ConnectionMode, Credentials, CredentialsStore, LinkType, SavedServer, SetAside, StoreError,
+    ConnectAccount, ConnectionMode, Credentials, CredentialsStore, LinkType, SavedServer, SetAside,
+    StoreError,
 };
 
 /// Settings of the manager (from the command line, or from `--demo`).
@@ -116,33 +119,54 @@ impl SessionHandle {
         };
         let name = display_name(&self.server);
         if err.is_unauthorized() {
-            let via_connect = self.server.exchange_token.is_some() && self.connect_user_id.is_some() && !self.server.signed_out;
+            let via_connect = self.server.exchange_token.is_some()
+                && self.connect_user_id.is_some()
+                && !self.server.signed_out;
             if via_connect {
                 // Do not fall back to the token that was just refused.
                 let mut snapshot = self.server.clone();
                 snapshot.access_token = None;
-                let auth = self.reacher.authenticate(&snapshot, &self.verified, self.connect_user_id.as_deref()).await;
+                let auth = self
+                    .reacher
+                    .authenticate(&snapshot, &self.verified, self.connect_user_id.as_deref())
+                    .await;
                 let reached = self.reached_with(auth.clone());
                 return match auth {
-                    Auth::SignedIn { client, .. } => (f(client).await.map_err(ManagerError::from), Some(reached)),
-                    Auth::SignInRequired { reason, .. } | Auth::Failed { reason } => {
-                        (Err(ManagerError::SignInRequired { name, reason }), Some(reached))
+                    Auth::SignedIn { client, .. } => {
+                        (f(*client).await.map_err(ManagerError::from), Some(reached))
                     }
+                    Auth::SignInRequired { reason, .. } | Auth::Failed { reason } => (
+                        Err(ManagerError::SignInRequired { name, reason }),
+                        Some(reached),
+                    ),
                 };
             }
-            let reason = "the server no longer accepts the saved sign-in; sign in again".to_string();
-            let reached = self.reached_with(Auth::SignInRequired { reason: reason.clone(), drop_token: true });
-            return (Err(ManagerError::SignInRequired { name, reason }), Some(reached));
+            let reason =
+                "the server no longer accepts the saved sign-in; sign in again".to_string();
+            let reached = self.reached_with(Auth::SignInRequired {
+                reason: reason.clone(),
+                drop_token: true,
+            });
+            return (
+                Err(ManagerError::SignInRequired { name, reason }),
+                Some(reached),
+            );
         }
         if err.is_network() {
             tracing::info!(server = %self.server.id, error = %err, "request failed on the network; racing the addresses again");
-            let reached = self.reacher.reach(self.server.clone(), self.connect_user_id.clone()).await;
+            let reached = self
+                .reacher
+                .reach(self.server.clone(), self.connect_user_id.clone())
+                .await;
             let retry = match &reached.outcome {
-                Ok(Connection { auth: Auth::SignedIn { client, .. }, .. }) if idempotent => Some(client.clone()),
+                Ok(Connection {
+                    auth: Auth::SignedIn { client, .. },
+                    ..
+                }) if idempotent => Some(client.clone()),
                 _ => None,
             };
             return match retry {
-                Some(client) => (f(client).await.map_err(ManagerError::from), Some(reached)),
+                Some(client) => (f(*client).await.map_err(ManagerError::from), Some(reached)),
                 None => (Err(err.into()), Some(reached)),
             };
         }
@@ -185,7 +209,11 @@ fn key(id: &str) -> String {
 }
 
 fn display_name(s: &SavedServer) -> String {
-    if s.name.trim().is_empty() { s.id.clone() } else { s.name.clone() }
+    if s.name.trim().is_empty() {
+        s.id.clone()
+    } else {
+        s.name.clone()
+    }
 }
 
 fn device_name() -> String {
@@ -218,7 +246,10 @@ impl ConnectionManager {
         let (creds, aside) = store.load()?;
         let notices: Vec<String> = aside.iter().map(SetAside::to_string).collect();
         let device_id = emby::load_or_create_device_id(&cfg.config_dir).map_err(|e| {
-            ManagerError::Other(format!("cannot keep the device id in {}: {e}", cfg.config_dir.display()))
+            ManagerError::Other(format!(
+                "cannot keep the device id in {}: {e}",
+                cfg.config_dir.display()
+            ))
         })?;
         let identity = ClientIdentity::new(device_name(), device_id);
         let http = HttpClient::new(cfg.http.clone())?;
@@ -227,7 +258,11 @@ impl ConnectionManager {
             store,
             creds,
             connect,
-            reacher: Reacher { http, identity, race: cfg.race },
+            reacher: Reacher {
+                http,
+                identity,
+                race: cfg.race,
+            },
             discovery: cfg.discovery,
             sessions: HashMap::new(),
             notices,
@@ -256,15 +291,24 @@ impl ConnectionManager {
     }
 
     fn saved(&self, server_id: &str) -> Option<&SavedServer> {
-        self.creds.servers.iter().find(|s| same_id(&s.id, server_id))
+        self.creds
+            .servers
+            .iter()
+            .find(|s| same_id(&s.id, server_id))
     }
 
     fn saved_mut(&mut self, server_id: &str) -> Option<&mut SavedServer> {
-        self.creds.servers.iter_mut().find(|s| same_id(&s.id, server_id))
+        self.creds
+            .servers
+            .iter_mut()
+            .find(|s| same_id(&s.id, server_id))
     }
 
     fn connect_session(&self) -> Option<ConnectSession> {
-        self.creds.connect.as_ref().map(|c| self.connect.session(c.user_id.clone(), c.access_token.clone()))
+        self.creds.connect.as_ref().map(|c| {
+            self.connect
+                .session(c.user_id.clone(), c.access_token.clone())
+        })
     }
 
     fn connect_user_id(&self) -> Option<String> {
@@ -274,7 +318,12 @@ impl ConnectionManager {
     // ---- Emby Connect account ----
 
     fn set_connect_account(&mut self, account: ConnectAccount) -> Result<(), ManagerError> {
-        if self.creds.connect.as_ref().is_some_and(|old| old.user_id != account.user_id) {
+        if self
+            .creds
+            .connect
+            .as_ref()
+            .is_some_and(|old| old.user_id != account.user_id)
+        {
             // AccessKeys and exchanged tokens belonged to the other Connect user.
             self.forget_connect_servers();
         }
@@ -283,11 +332,27 @@ impl ConnectionManager {
     }
 
     /// Password sign-in to Emby Connect. Returns the Connect user name.
-    pub async fn connect_sign_in(&mut self, name_or_email: &str, password: &Secret) -> Result<String, ManagerError> {
-        let result = self.connect.sign_in(name_or_email, password).await.map_err(|e| {
-            if e.is_unauthorized() || e.is_not_found() || e.status() == Some(400) { ManagerError::ConnectRejected } else { e.into() }
-        })?;
-        let user_name = result.user.as_ref().and_then(|u| u.name.clone()).unwrap_or_else(|| name_or_email.to_string());
+    pub async fn connect_sign_in(
+        &mut self,
+        name_or_email: &str,
+        password: &Secret,
+    ) -> Result<String, ManagerError> {
+        let result = self
+            .connect
+            .sign_in(name_or_email, password)
+            .await
+            .map_err(|e| {
+                if e.is_unauthorized() || e.is_not_found() || e.status() == Some(400) {
+                    ManagerError::ConnectRejected
+                } else {
+                    e.into()
+                }
+            })?;
+        let user_name = result
+            .user
+            .as_ref()
+            .and_then(|u| u.name.clone())
+            .unwrap_or_else(|| name_or_email.to_string());
         self.set_connect_account(ConnectAccount {
             user_id: result.user_id,
             user_name: Some(user_name.clone()),
@@ -298,27 +363,47 @@ impl ConnectionManager {
 
     /// A new PIN for this device.
     pub async fn pin_create(&self) -> Result<PinCreationResult, ManagerError> {
-        Ok(self.connect.create_pin(&self.reacher.identity.device_id).await?)
+        Ok(self
+            .connect
+            .create_pin(&self.reacher.identity.device_id)
+            .await?)
     }
 
     /// Whether the PIN was confirmed or expired. A 404 while polling means "not yet" (as Emby for UWP does).
     pub async fn pin_status(&self, pin: &str) -> Result<PinStatusResult, ManagerError> {
-        match self.connect.pin_status(&self.reacher.identity.device_id, pin).await {
+        match self
+            .connect
+            .pin_status(&self.reacher.identity.device_id, pin)
+            .await
+        {
             Ok(s) => Ok(s),
-            Err(e) if e.is_not_found() => Ok(PinStatusResult { pin: Some(pin.to_string()), is_confirmed: false, is_expired: false }),
+            Err(e) if e.is_not_found() => Ok(PinStatusResult {
+                pin: Some(pin.to_string()),
+                is_confirmed: false,
+                is_expired: false,
+            }),
             Err(e) => Err(e.into()),
         }
     }
 
     /// Exchange a confirmed PIN for the Connect sign-in. Returns the Connect user name.
     pub async fn pin_finish(&mut self, pin: &str) -> Result<String, ManagerError> {
-        let result = self.connect.exchange_pin(&self.reacher.identity.device_id, pin).await?;
+        let result = self
+            .connect
+            .exchange_pin(&self.reacher.identity.device_id, pin)
+            .await?;
         let (Some(user_id), Some(token)) = (result.user_id, result.access_token) else {
-            return Err(ManagerError::Other("Emby Connect confirmed the PIN but sent no sign-in".into()));
+            return Err(ManagerError::Other(
+                "Emby Connect confirmed the PIN but sent no sign-in".into(),
+            ));
         };
         let session = self.connect.session(user_id.clone(), token.clone());
         let user_name = session.user().await.ok().and_then(|u| u.name);
-        self.set_connect_account(ConnectAccount { user_id, user_name: user_name.clone(), access_token: token })?;
+        self.set_connect_account(ConnectAccount {
+            user_id,
+            user_name: user_name.clone(),
+            access_token: token,
+        })?;
         Ok(user_name.unwrap_or_else(|| "your Emby Connect account".into()))
     }
 
@@ -342,7 +427,9 @@ impl ConnectionManager {
     /// Sign out of Emby Connect: the Connect token and every AccessKey (and the tokens they gave)
     /// are forgotten; servers keep their addresses. The service is told, best effort.
     pub async fn connect_sign_out(&mut self) -> Result<bool, ManagerError> {
-        let Some(session) = self.connect_session() else { return Ok(false) };
+        let Some(session) = self.connect_session() else {
+            return Ok(false);
+        };
         if let Err(e) = session.logout().await {
             tracing::info!(error = %e, "Connect logout call failed; forgetting the token anyway");
         }
@@ -357,25 +444,39 @@ impl ConnectionManager {
     /// Ask Connect for the server list and the LAN for servers, in parallel.
     pub async fn gather(&self) -> Gathered {
         let connect = async {
-            let Some(session) = self.connect_session() else { return (ConnectList::NotSignedIn, None) };
+            let Some(session) = self.connect_session() else {
+                return (ConnectList::NotSignedIn, None);
+            };
             match session.servers().await {
-                Ok(list) => (ConnectList::Listed(list.iter().filter_map(listing).collect()), None),
+                Ok(list) => (
+                    ConnectList::Listed(list.iter().filter_map(listing).collect()),
+                    None,
+                ),
                 Err(e) => {
                     let why = if e.is_unauthorized() {
-                        "Emby Connect no longer accepts the saved sign-in; sign in again".to_string()
+                        "Emby Connect no longer accepts the saved sign-in; sign in again"
+                            .to_string()
                     } else {
-                        format!("the Emby Connect server list could not be fetched ({e}); saved servers are kept")
+                        format!(
+                            "the Emby Connect server list could not be fetched ({e}); saved servers are kept"
+                        )
                     };
                     (ConnectList::Failed, Some(why))
                 }
             }
         };
         let lan = async {
-            let Some(cfg) = &self.discovery else { return Vec::new() };
+            let Some(cfg) = &self.discovery else {
+                return Vec::new();
+            };
             match emby::discover(cfg).await {
                 Ok(found) => found
                     .into_iter()
-                    .map(|d| DiscoveredEntry { address: discovered_url(&d.address, d.from), id: d.id, name: d.name })
+                    .map(|d| DiscoveredEntry {
+                        address: discovered_url(&d.address, d.from),
+                        id: d.id,
+                        name: d.name,
+                    })
                     .collect(),
                 Err(e) => {
                     tracing::info!(error = %e, "LAN discovery failed");
@@ -384,13 +485,18 @@ impl ConnectionManager {
             }
         };
         let ((connect, connect_error), discovered) = tokio::join!(connect, lan);
-        Gathered { connect, connect_error, discovered }
+        Gathered {
+            connect,
+            connect_error,
+            discovered,
+        }
     }
 
     /// Merge what was gathered into the saved list and save it.
     pub fn apply_gathered(&mut self, g: &Gathered) -> Result<(), ManagerError> {
         self.creds.servers = build_server_list(&self.creds.servers, &g.discovered, &g.connect);
-        self.sessions.retain(|k, _| self.creds.servers.iter().any(|s| key(&s.id) == *k));
+        self.sessions
+            .retain(|k, _| self.creds.servers.iter().any(|s| key(&s.id) == *k));
         if let Some(why) = &g.connect_error {
             self.notices.push(why.clone());
         }
@@ -400,19 +506,32 @@ impl ConnectionManager {
     /// Snapshots to reach every saved server concurrently, each in its own task.
     pub fn reach_jobs(&self) -> Vec<(Reacher, SavedServer, Option<String>)> {
         let cuid = self.connect_user_id();
-        self.creds.servers.iter().map(|s| (self.reacher.clone(), s.clone(), cuid.clone())).collect()
+        self.creds
+            .servers
+            .iter()
+            .map(|s| (self.reacher.clone(), s.clone(), cuid.clone()))
+            .collect()
     }
 
     /// Apply the outcome of reaching one server: remember the winning mode and the token, update
     /// the session. Does not save (call [`Self::persist`] after a batch).
     pub fn apply_reached(&mut self, r: Reached) -> Option<ServerReport> {
         let k = key(&r.server_id);
-        let saved = self.creds.servers.iter_mut().find(|s| same_id(&s.id, &r.server_id))?;
+        let saved = self
+            .creds
+            .servers
+            .iter_mut()
+            .find(|s| same_id(&s.id, &r.server_id))?;
         let session = match r.outcome {
             Ok(conn) => {
                 saved.last_connection_mode = Some(conn.verified.mode);
                 saved.date_last_accessed = now_ms();
-                if let Some(n) = conn.info.server_name.as_deref().filter(|n| !n.trim().is_empty()) {
+                if let Some(n) = conn
+                    .info
+                    .server_name
+                    .as_deref()
+                    .filter(|n| !n.trim().is_empty())
+                {
                     saved.name = n.to_string();
                 }
                 // Fill address gaps from what the server says of itself; never overwrite.
@@ -423,13 +542,15 @@ impl ConnectionManager {
                     saved.remote_address = conn.info.wan_address.clone().filter(|a| !a.is_empty());
                 }
                 let (state, client) = match conn.auth {
-                    Auth::SignedIn { client, user_name, .. } => {
+                    Auth::SignedIn {
+                        client, user_name, ..
+                    } => {
                         saved.access_token = Some(client.token().clone());
                         saved.user_id = Some(client.user_id().to_string());
                         if user_name.is_some() {
                             saved.user_name = user_name;
                         }
-                        (SessionState::SignedIn, Some(client))
+                        (SessionState::SignedIn, Some(*client))
                     }
                     Auth::SignInRequired { reason, drop_token } => {
                         if drop_token {
@@ -445,7 +566,13 @@ impl ConnectionManager {
                 } else {
                     Some(conn.latency)
                 };
-                Session { server_id: saved.id.clone(), state, verified: Some(conn.verified), latency, client }
+                Session {
+                    server_id: saved.id.clone(),
+                    state,
+                    verified: Some(conn.verified),
+                    latency,
+                    client,
+                }
             }
             Err(failure) => Session {
                 server_id: saved.id.clone(),
@@ -467,7 +594,11 @@ impl ConnectionManager {
 
     /// Every saved server with its session, in list order.
     pub fn reports(&self) -> Vec<ServerReport> {
-        self.creds.servers.iter().map(|s| ServerReport::new(s, self.sessions.get(&key(&s.id)))).collect()
+        self.creds
+            .servers
+            .iter()
+            .map(|s| ServerReport::new(s, self.sessions.get(&key(&s.id))))
+            .collect()
     }
 
     /// Build the list, reach every server at once (nothing waits for the slowest beyond its own
@@ -493,9 +624,14 @@ impl ConnectionManager {
 
     /// Reach one saved server now (its own race), apply and save.
     pub async fn reach_one(&mut self, server_id: &str) -> Result<ServerReport, ManagerError> {
-        let server = self.saved(server_id).cloned().ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
+        let server = self
+            .saved(server_id)
+            .cloned()
+            .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
         let reached = self.reacher.reach(server, self.connect_user_id()).await;
-        let report = self.apply_reached(reached).ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
+        let report = self
+            .apply_reached(reached)
+            .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
         self.save()?;
         Ok(report)
     }
@@ -511,9 +647,15 @@ impl ConnectionManager {
         if !live {
             self.reach_one(server_id).await?;
         }
-        let server = self.saved(server_id).cloned().ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
+        let server = self
+            .saved(server_id)
+            .cloned()
+            .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
         let name = display_name(&server);
-        let session = self.sessions.get(&key(server_id)).ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
+        let session = self
+            .sessions
+            .get(&key(server_id))
+            .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
         match (&session.state, &session.client, &session.verified) {
             (SessionState::SignedIn, Some(client), Some(verified)) => Ok(SessionHandle {
                 server,
@@ -522,9 +664,18 @@ impl ConnectionManager {
                 client: client.clone(),
                 reacher: self.reacher.clone(),
             }),
-            (SessionState::SignInRequired(reason), _, _) => Err(ManagerError::SignInRequired { name, reason: reason.clone() }),
-            (SessionState::Unavailable(reason), _, _) => Err(ManagerError::Unavailable { name, reason: reason.clone() }),
-            _ => Err(ManagerError::Unavailable { name, reason: "not connected".into() }),
+            (SessionState::SignInRequired(reason), _, _) => Err(ManagerError::SignInRequired {
+                name,
+                reason: reason.clone(),
+            }),
+            (SessionState::Unavailable(reason), _, _) => Err(ManagerError::Unavailable {
+                name,
+                reason: reason.clone(),
+            }),
+            _ => Err(ManagerError::Unavailable {
+                name,
+                reason: "not connected".into(),
+            }),
         }
     }
 
@@ -538,7 +689,12 @@ impl ConnectionManager {
     }
 
     /// Run a request through this server's own session (see [`SessionHandle::call`]).
-    pub async fn call<T, F, Fut>(&mut self, server_id: &str, idempotent: bool, f: F) -> Result<T, ManagerError>
+    pub async fn call<T, F, Fut>(
+        &mut self,
+        server_id: &str,
+        idempotent: bool,
+        f: F,
+    ) -> Result<T, ManagerError>
     where
         F: Fn(SignedInClient) -> Fut,
         Fut: Future<Output = Result<T, emby::Error>>,
@@ -553,16 +709,32 @@ impl ConnectionManager {
 
     /// Add a server by address: normalise, probe, save it under the Id it reports (merged into an
     /// existing entry with that Id), and list its public users.
-    pub async fn add_server(&mut self, input: &str) -> Result<(ServerReport, Vec<UserDto>), ManagerError> {
+    pub async fn add_server(
+        &mut self,
+        input: &str,
+    ) -> Result<(ServerReport, Vec<UserDto>), ManagerError> {
         let address = normalize_address(input)?;
-        let probe = SavedServer { manual_address: Some(address.clone()), ..Default::default() };
-        let (verified, latency, info) = self.reacher.find(&probe, None).await.map_err(|f| ManagerError::Unavailable {
-            name: address.clone(),
-            reason: f.to_string(),
-        })?;
-        let id = info.id.clone().filter(|i| !i.trim().is_empty()).ok_or_else(|| {
-            ManagerError::Other(format!("{address} answered but did not say which server it is (no Id)"))
-        })?;
+        let probe = SavedServer {
+            manual_address: Some(address.clone()),
+            ..Default::default()
+        };
+        let (verified, latency, info) =
+            self.reacher
+                .find(&probe, None)
+                .await
+                .map_err(|f| ManagerError::Unavailable {
+                    name: address.clone(),
+                    reason: f.to_string(),
+                })?;
+        let id = info
+            .id
+            .clone()
+            .filter(|i| !i.trim().is_empty())
+            .ok_or_else(|| {
+                ManagerError::Other(format!(
+                    "{address} answered but did not say which server it is (no Id)"
+                ))
+            })?;
         let incoming = SavedServer {
             id: id.clone(),
             name: info.server_name.clone().unwrap_or_default(),
@@ -574,11 +746,28 @@ impl ConnectionManager {
         let mut list = std::mem::take(&mut self.creds.servers);
         super::servers::add_or_update(&mut list, incoming);
         self.creds.servers = list;
-        let server = self.saved(&id).cloned().ok_or_else(|| ManagerError::UnknownServer(id.clone()))?;
-        let verified = VerifiedAddress { server_id: id.clone(), ..verified };
-        let auth = self.reacher.authenticate(&server, &verified, self.connect_user_id().as_deref()).await;
+        let server = self
+            .saved(&id)
+            .cloned()
+            .ok_or_else(|| ManagerError::UnknownServer(id.clone()))?;
+        let verified = VerifiedAddress {
+            server_id: id.clone(),
+            ..verified
+        };
+        let auth = self
+            .reacher
+            .authenticate(&server, &verified, self.connect_user_id().as_deref())
+            .await;
         let report = self
-            .apply_reached(Reached { server_id: id.clone(), outcome: Ok(Connection { verified: verified.clone(), latency, info, auth }) })
+            .apply_reached(Reached {
+                server_id: id.clone(),
+                outcome: Ok(Connection {
+                    verified: verified.clone(),
+                    latency,
+                    info,
+                    auth,
+                }),
+            })
             .ok_or_else(|| ManagerError::UnknownServer(id.clone()))?;
         self.save()?;
         let users = crate::emby::server::ServerClient::new(
@@ -593,26 +782,61 @@ impl ConnectionManager {
     }
 
     /// Sign in to a saved server with a local user name and password (never stored).
-    pub async fn sign_in_local(&mut self, server_id: &str, user: &str, password: &Secret) -> Result<ServerReport, ManagerError> {
-        let server = self.saved(server_id).cloned().ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
+    pub async fn sign_in_local(
+        &mut self,
+        server_id: &str,
+        user: &str,
+        password: &Secret,
+    ) -> Result<ServerReport, ManagerError> {
+        let server = self
+            .saved(server_id)
+            .cloned()
+            .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
         let name = display_name(&server);
         // The password goes only to an address that has just proved it is this server.
         let (verified, latency, info) = self
             .reacher
             .find(&server, Some(&server.id))
             .await
-            .map_err(|f| ManagerError::Unavailable { name: name.clone(), reason: f.to_string() })?;
-        let anon = crate::emby::server::ServerClient::new(self.reacher.http.clone(), verified.address.clone(), self.reacher.identity.clone());
+            .map_err(|f| ManagerError::Unavailable {
+                name: name.clone(),
+                reason: f.to_string(),
+            })?;
+        let anon = crate::emby::server::ServerClient::new(
+            self.reacher.http.clone(),
+            verified.address.clone(),
+            self.reacher.identity.clone(),
+        );
         let (client, result) = anon.sign_in_by_name(user, password).await.map_err(|e| {
-            if e.is_unauthorized() { ManagerError::WrongPassword } else { e.into() }
+            if e.is_unauthorized() {
+                ManagerError::WrongPassword
+            } else {
+                e.into()
+            }
         })?;
-        let user_name = result.user.as_ref().and_then(|u| u.name.clone()).or_else(|| Some(user.to_string()));
+        let user_name = result
+            .user
+            .as_ref()
+            .and_then(|u| u.name.clone())
+            .or_else(|| Some(user.to_string()));
         if let Some(s) = self.saved_mut(server_id) {
             s.signed_out = false;
         }
-        let auth = Auth::SignedIn { client, user_name, via_connect: false };
+        let auth = Auth::SignedIn {
+            client: Box::new(client),
+            user_name,
+            via_connect: false,
+        };
         let report = self
-            .apply_reached(Reached { server_id: server.id.clone(), outcome: Ok(Connection { verified, latency, info, auth }) })
+            .apply_reached(Reached {
+                server_id: server.id.clone(),
+                outcome: Ok(Connection {
+                    verified,
+                    latency,
+                    info,
+                    auth,
+                }),
+            })
             .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
         self.save()?;
         Ok(report)
@@ -621,16 +845,29 @@ impl ConnectionManager {
     /// Sign out of one server: the token is revoked there (best effort) and dropped; the server
     /// stays saved and is not signed in again through Connect until the user asks.
     pub async fn server_sign_out(&mut self, server_id: &str) -> Result<(), ManagerError> {
-        let server = self.saved(server_id).cloned().ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
+        let server = self
+            .saved(server_id)
+            .cloned()
+            .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
         if let (Some(token), Some(user_id)) = (&server.access_token, &server.user_id) {
             match self.reacher.find(&server, Some(&server.id)).await {
                 Ok((verified, _, _)) => {
-                    let anon = crate::emby::server::ServerClient::new(self.reacher.http.clone(), verified.address, self.reacher.identity.clone());
-                    if let Err(e) = anon.with_token(user_id.clone(), token.clone()).logout().await {
+                    let anon = crate::emby::server::ServerClient::new(
+                        self.reacher.http.clone(),
+                        verified.address,
+                        self.reacher.identity.clone(),
+                    );
+                    if let Err(e) = anon
+                        .with_token(user_id.clone(), token.clone())
+                        .logout()
+                        .await
+                    {
                         tracing::info!(server = %server.id, error = %e, "server logout failed; dropping the token anyway");
                     }
                 }
-                Err(f) => tracing::info!(server = %server.id, error = %f, "server unreachable at logout; dropping the token anyway"),
+                Err(f) => {
+                    tracing::info!(server = %server.id, error = %f, "server unreachable at logout; dropping the token anyway")
+                }
             }
         }
         if let Some(s) = self.saved_mut(server_id) {
@@ -647,8 +884,13 @@ impl ConnectionManager {
     }
 
     /// Re-enable automatic sign-in through Emby Connect for a server signed out of earlier.
-    pub async fn sign_in_with_connect(&mut self, server_id: &str) -> Result<ServerReport, ManagerError> {
-        let s = self.saved_mut(server_id).ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
+    pub async fn sign_in_with_connect(
+        &mut self,
+        server_id: &str,
+    ) -> Result<ServerReport, ManagerError> {
+        let s = self
+            .saved_mut(server_id)
+            .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
         s.signed_out = false;
         self.reach_one(server_id).await
     }
@@ -669,13 +911,20 @@ impl ConnectionManager {
     }
 
     /// LAN discovery on its own.
-    pub async fn discover(&self, listen_for: Duration) -> Result<Vec<DiscoveredEntry>, ManagerError> {
+    pub async fn discover(
+        &self,
+        listen_for: Duration,
+    ) -> Result<Vec<DiscoveredEntry>, ManagerError> {
         let mut cfg = self.discovery.clone().unwrap_or_default();
         cfg.listen_for = listen_for;
         let found = emby::discover(&cfg).await?;
         Ok(found
             .into_iter()
-            .map(|d| DiscoveredEntry { address: discovered_url(&d.address, d.from), id: d.id, name: d.name })
+            .map(|d| DiscoveredEntry {
+                address: discovered_url(&d.address, d.from),
+                id: d.id,
+                name: d.name,
+            })
             .collect())
     }
 
@@ -683,16 +932,23 @@ impl ConnectionManager {
 
     /// Invitations waiting for this Connect user.
     pub async fn invitations(&self) -> Result<Vec<ConnectServer>, ManagerError> {
-        let session = self.connect_session().ok_or(ManagerError::NotSignedInToConnect)?;
+        let session = self
+            .connect_session()
+            .ok_or(ManagerError::NotSignedInToConnect)?;
         Ok(session.invitations().await?)
     }
 
     async fn find_invitation(&self, id: &str) -> Result<(ConnectSession, String), ManagerError> {
-        let session = self.connect_session().ok_or(ManagerError::NotSignedInToConnect)?;
+        let session = self
+            .connect_session()
+            .ok_or(ManagerError::NotSignedInToConnect)?;
         let waiting = session.invitations().await?;
         let found = waiting
             .iter()
-            .find(|i| i.id.as_deref().is_some_and(|x| same_id(x, id)) || i.system_id.as_deref().is_some_and(|x| same_id(x, id)))
+            .find(|i| {
+                i.id.as_deref().is_some_and(|x| same_id(x, id))
+                    || i.system_id.as_deref().is_some_and(|x| same_id(x, id))
+            })
             .and_then(|i| i.id.clone())
             .ok_or_else(|| ManagerError::UnknownInvitation(id.into()))?;
         Ok((session, found))
@@ -722,7 +978,11 @@ fn listing(c: &ConnectServer) -> Option<ConnectListing> {
         local_address: c.local_address.clone(),
         remote_address: c.url.clone(),
         access_key,
-        link_type: Some(if c.is_guest() { LinkType::Guest } else { LinkType::Linked }),
+        link_type: Some(if c.is_guest() {
+            LinkType::Guest
+        } else {
+            LinkType::Linked
+        }),
     })
 }
 
@@ -733,14 +993,24 @@ mod tests {
     #[test]
     fn discovered_url_uses_the_sender_ip_and_keeps_scheme_port_and_path() {
         let from: SocketAddr = "192.168.1.20:7359".parse().unwrap();
-        assert_eq!(discovered_url("https://10.9.9.9:8920/emby", from), "https://192.168.1.20:8920/emby");
-        assert_eq!(discovered_url("http://host:8096", from), "http://192.168.1.20:8096");
+        assert_eq!(
+            discovered_url("https://10.9.9.9:8920/emby", from),
+            "https://192.168.1.20:8920/emby"
+        );
+        assert_eq!(
+            discovered_url("http://host:8096", from),
+            "http://192.168.1.20:8096"
+        );
         assert_eq!(discovered_url("garbage", from), "http://192.168.1.20:7359");
     }
 
     #[test]
     fn a_connect_entry_without_an_access_key_or_system_id_is_skipped() {
-        let mut c = ConnectServer { id: Some("c".into()), system_id: Some("s".into()), ..Default::default() };
+        let mut c = ConnectServer {
+            id: Some("c".into()),
+            system_id: Some("s".into()),
+            ..Default::default()
+        };
         assert!(listing(&c).is_none());
         c.access_key = Some(Secret::new("k"));
         assert!(listing(&c).is_some());

@@ -2,12 +2,14 @@
 //! ServerId, and the credentials store.
 
 pub mod address;
+pub mod manager;
 pub mod race;
+pub mod reach;
+pub mod report;
 pub mod servers;
 pub mod store;
-pub mod reach;
-pub mod manager;
-pub mod report;
 
-pub use manager::{ConnectionManager, ManagerConfig, ManagerError, Session, SessionHandle, SessionState};
+pub use manager::{
+    ConnectionManager, ManagerConfig, ManagerError, Session, SessionHandle, SessionState,
+};
 pub use report::ServerReport;

@@ -1,9 +1,10 @@
 //! The address race: reach one server the fastest safe way.
 //!
-//! The LocalAddress (and a manual address) start at once; the remote Url starts after a short
+//! The LocalAddress and a manual address start at once; the remote Url starts after a short
 //! head start, or as soon as every earlier attempt has failed. The first answer from the right
-//! server (its Id checked) wins, except that a LocalAddress answer arriving within the head start
-//! beats any other. Losing attempts are aborted and awaited, so none is left running.
+//! server (its Id checked) wins, except that a remote answer is held back while a LocalAddress
+//! (or manual) attempt is still running within the head start, so a LAN answer arriving then
+//! wins. Losing attempts are aborted and awaited, so none is left running.
 
 use std::future::Future;
 use std::time::Duration;
@@ -61,12 +62,14 @@ pub struct Candidate {
     pub address: String,
 }
 
-/// The addresses of a server in race order (Local, Manual, Remote), an address listed twice tried once.
+/// The addresses of a server (Manual, Local, Remote), an address listed twice tried once; an
+/// address the user typed keeps the name "manual" even when it is also the LocalAddress (as the
+/// reference clients skip Local when it equals ManualAddress).
 pub fn candidates(server: &SavedServer) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     let all = [
-        (ConnectionMode::Local, &server.local_address),
         (ConnectionMode::Manual, &server.manual_address),
+        (ConnectionMode::Local, &server.local_address),
         (ConnectionMode::Remote, &server.remote_address),
     ];
     for (mode, addr) in all {
@@ -164,11 +167,13 @@ where
 {
     let start = Instant::now();
     let head_start_ends = start + cfg.head_start;
-    let has_local = candidates.iter().any(|c| c.mode == ConnectionMode::Local);
+    let preferred = |m: ConnectionMode| m != ConnectionMode::Remote;
+    let mut preferred_running = candidates.iter().filter(|c| preferred(c.mode)).count();
+    let has_preferred = preferred_running > 0;
     let (mut deferred, immediate): (Vec<Candidate>, Vec<Candidate>) =
         candidates.into_iter().partition(|c| {
             c.mode == ConnectionMode::Remote
-                && has_local
+                && has_preferred
                 && remembered != Some(ConnectionMode::Remote)
         });
 
@@ -192,7 +197,6 @@ where
 
     let mut failures: Vec<(Candidate, AttemptError)> = Vec::new();
     let mut held: Option<RaceWin<T>> = None;
-    let mut local_running = has_local;
 
     let outcome = loop {
         if set.is_empty() {
@@ -220,8 +224,8 @@ where
                         continue;
                     }
                 };
-                if cand.mode == ConnectionMode::Local {
-                    local_running = false;
+                if preferred(cand.mode) {
+                    preferred_running -= 1;
                 }
                 let result = result.and_then(|answer| match expected_id {
                     Some(id) if !same_id(id, answer.server_id()) => {
@@ -233,7 +237,7 @@ where
                     Ok(answer) => {
                         let win = RaceWin { mode: cand.mode, address: cand.address, answer, latency: began.elapsed() };
                         let within_head_start = Instant::now() < head_start_ends;
-                        if win.mode == ConnectionMode::Local || !local_running || !within_head_start {
+                        if preferred(win.mode) || preferred_running == 0 || !within_head_start {
                             break Ok(win);
                         }
                         if held.is_none() {
@@ -243,7 +247,7 @@ where
                     Err(e) => {
                         tracing::debug!(mode = cand.mode.as_str(), address = %cand.address, error = %e, "address attempt lost");
                         failures.push((cand, e));
-                        if !local_running {
+                        if preferred_running == 0 {
                             if let Some(win) = held.take() {
                                 break Ok(win);
                             }
@@ -494,14 +498,35 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_manual_address_races_from_the_start_but_yields_to_local_within_the_head_start() {
-        let (r, at, _) = run(server(true, false, true), None, |m| match m {
+    async fn a_manual_address_races_with_local_from_the_start_and_the_first_answer_wins() {
+        let (r, at, log) = run(server(true, true, true), None, |m| match m {
             ConnectionMode::Local => Behaviour::Answer(50, "srv"),
             _ => Behaviour::Answer(5, "srv"),
         })
         .await;
-        assert_eq!(r.unwrap().mode, ConnectionMode::Local);
-        assert_eq!(at, 50);
+        assert_eq!(r.unwrap().mode, ConnectionMode::Manual);
+        assert_eq!(at, 5);
+        let log = log.lock().unwrap();
+        assert_eq!(
+            log.started,
+            vec![(ConnectionMode::Manual, 0), (ConnectionMode::Local, 0)]
+        );
+        assert_eq!(log.dropped_unfinished, vec![ConnectionMode::Local]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_remote_answer_waits_for_a_running_manual_attempt_within_the_head_start() {
+        let (r, at, _) = run(
+            server(false, true, true),
+            Some(ConnectionMode::Remote),
+            |m| match m {
+                ConnectionMode::Manual => Behaviour::Answer(80, "srv"),
+                _ => Behaviour::Answer(5, "srv"),
+            },
+        )
+        .await;
+        assert_eq!(r.unwrap().mode, ConnectionMode::Manual);
+        assert_eq!(at, 80);
     }
 
     #[tokio::test(start_paused = true)]
@@ -520,7 +545,11 @@ mod tests {
         s.manual_address = Some("HTTP://127.0.0.1:1/".into());
         let c = candidates(&s);
         assert_eq!(c.len(), 2);
-        assert_eq!(c[0].mode, ConnectionMode::Local);
+        assert_eq!(
+            c[0].mode,
+            ConnectionMode::Manual,
+            "the typed address keeps its name"
+        );
         assert_eq!(c[1].mode, ConnectionMode::Remote);
     }
 

@@ -38,7 +38,11 @@ pub struct VerifiedAddress {
 #[derive(Clone, Debug)]
 pub enum Auth {
     /// Signed in; `via_connect` when the token came from the Connect exchange just now.
-    SignedIn { client: SignedInClient, user_name: Option<String>, via_connect: bool },
+    SignedIn {
+        client: Box<SignedInClient>,
+        user_name: Option<String>,
+        via_connect: bool,
+    },
     /// The server answered but we hold no accepted token: a local sign-in is needed.
     /// `drop_token` when the saved token was refused (401) and must be forgotten.
     SignInRequired { reason: String, drop_token: bool },
@@ -72,9 +76,16 @@ impl Reacher {
     }
 
     /// Probe one address: `/System/Info/Public` within `timeout`.
-    pub async fn probe(&self, address: &str, timeout: Duration) -> Result<PublicSystemInfo, String> {
+    pub async fn probe(
+        &self,
+        address: &str,
+        timeout: Duration,
+    ) -> Result<PublicSystemInfo, String> {
         let address = ServerAddress::parse(address).map_err(|e| e.to_string())?;
-        self.anonymous(address, Some(timeout)).public_info().await.map_err(|e| e.to_string())
+        self.anonymous(address, Some(timeout))
+            .public_info()
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// Race the server's addresses; `expected_id` None only for a new address of unknown Id.
@@ -84,37 +95,66 @@ impl Reacher {
         expected_id: Option<&str>,
     ) -> Result<(VerifiedAddress, Duration, PublicSystemInfo), RaceFailure> {
         let candidates = race::candidates(server);
-        let win = race::race(expected_id, candidates, server.last_connection_mode, &self.race, |c, timeout| {
-            let this = self.clone();
-            async move { this.probe(&c.address, timeout).await }
-        })
+        let win = race::race(
+            expected_id,
+            candidates,
+            server.last_connection_mode,
+            &self.race,
+            |c, timeout| {
+                let this = self.clone();
+                async move { this.probe(&c.address, timeout).await }
+            },
+        )
         .await?;
         let server_id = win.answer.id.clone().unwrap_or_default();
         let address = ServerAddress::parse(&win.address).map_err(|e| RaceFailure {
             attempts: vec![(
-                race::Candidate { mode: win.mode, address: win.address.clone() },
+                race::Candidate {
+                    mode: win.mode,
+                    address: win.address.clone(),
+                },
                 race::AttemptError::Failed(e.to_string()),
             )],
         })?;
-        Ok((VerifiedAddress { server_id, mode: win.mode, address }, win.latency, win.answer))
+        Ok((
+            VerifiedAddress {
+                server_id,
+                mode: win.mode,
+                address,
+            },
+            win.latency,
+            win.answer,
+        ))
     }
 
     /// Sign in on a verified address: the Connect exchange when the entry has an AccessKey and a
     /// Connect user is signed in (done on every connection, protocol.md §3.3); otherwise, or if
     /// the exchange fails, the saved token checked with `/System/Info`.
-    pub async fn authenticate(&self, server: &SavedServer, at: &VerifiedAddress, connect_user_id: Option<&str>) -> Auth {
+    pub async fn authenticate(
+        &self,
+        server: &SavedServer,
+        at: &VerifiedAddress,
+        connect_user_id: Option<&str>,
+    ) -> Auth {
         let anon = self.anonymous(at.address.clone(), None);
         let mut exchange_error = None;
-        if let (Some(key), Some(cuid), false) = (&server.exchange_token, connect_user_id, server.signed_out) {
+        if let (Some(key), Some(cuid), false) =
+            (&server.exchange_token, connect_user_id, server.signed_out)
+        {
             match anon.sign_in_with_connect(cuid, key).await {
                 Ok((client, _)) => {
                     let user_name = user_name(&client).await;
-                    return Auth::SignedIn { client, user_name, via_connect: true };
+                    return Auth::SignedIn {
+                        client: Box::new(client),
+                        user_name,
+                        via_connect: true,
+                    };
                 }
                 Err(e) => {
                     tracing::info!(server = %server.id, error = %e, "Connect exchange failed");
                     exchange_error = Some(if e.is_not_found() {
-                        "Emby Connect: no user of this server is linked to your Connect account".to_string()
+                        "Emby Connect: no user of this server is linked to your Connect account"
+                            .to_string()
                     } else if e.is_unauthorized() {
                         "Emby Connect: this server did not accept your access key".to_string()
                     } else {
@@ -128,14 +168,18 @@ impl Reacher {
             return match client.system_info().await {
                 Ok(_) => Auth::SignedIn {
                     user_name: server.user_name.clone().or(user_name(&client).await),
-                    client,
+                    client: Box::new(client),
                     via_connect: false,
                 },
                 Err(e) if e.is_unauthorized() => Auth::SignInRequired {
-                    reason: exchange_error.unwrap_or_else(|| "the saved sign-in is no longer accepted; sign in again".into()),
+                    reason: exchange_error.unwrap_or_else(|| {
+                        "the saved sign-in is no longer accepted; sign in again".into()
+                    }),
                     drop_token: true,
                 },
-                Err(e) => Auth::Failed { reason: format!("signed-in check failed: {e}") },
+                Err(e) => Auth::Failed {
+                    reason: format!("signed-in check failed: {e}"),
+                },
             };
         }
         Auth::SignInRequired {
@@ -148,12 +192,22 @@ impl Reacher {
     pub async fn reach(&self, server: SavedServer, connect_user_id: Option<String>) -> Reached {
         let outcome = match self.find(&server, Some(&server.id)).await {
             Ok((verified, latency, info)) => {
-                let auth = self.authenticate(&server, &verified, connect_user_id.as_deref()).await;
-                Ok(Connection { verified, latency, info, auth })
+                let auth = self
+                    .authenticate(&server, &verified, connect_user_id.as_deref())
+                    .await;
+                Ok(Connection {
+                    verified,
+                    latency,
+                    info,
+                    auth,
+                })
             }
             Err(f) => Err(f),
         };
-        Reached { server_id: server.id, outcome }
+        Reached {
+            server_id: server.id,
+            outcome,
+        }
     }
 }
 

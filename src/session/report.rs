@@ -52,9 +52,17 @@ impl ServerReport {
             local_address: saved.local_address.clone(),
             remote_address: saved.remote_address.clone(),
             manual_address: saved.manual_address.clone(),
-            user_id: saved.user_id.clone().filter(|_| saved.access_token.is_some()),
-            user_name: saved.user_name.clone().filter(|_| saved.access_token.is_some()),
-            latency_ms: session.and_then(|s| s.latency).map(|d| d.as_millis() as u64),
+            user_id: saved
+                .user_id
+                .clone()
+                .filter(|_| saved.access_token.is_some()),
+            user_name: saved
+                .user_name
+                .clone()
+                .filter(|_| saved.access_token.is_some()),
+            latency_ms: session
+                .and_then(|s| s.latency)
+                .map(|d| d.as_millis() as u64),
             error,
             link_type: saved.link_type.map(|l| match l {
                 super::store::LinkType::Linked => "linked",

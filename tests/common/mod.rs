@@ -33,7 +33,10 @@ pub fn manager_config(sim: &Sim, dir: &std::path::Path) -> ManagerConfig {
         connect_url: sim.connect_url(),
         discovery: None,
         race: test_race(),
-        http: HttpConfig { request_timeout: Duration::from_secs(5), ..HttpConfig::default() },
+        http: HttpConfig {
+            request_timeout: Duration::from_secs(5),
+            ..HttpConfig::default()
+        },
     }
 }
 
@@ -44,10 +47,14 @@ pub fn manager(sim: &Sim, dir: &std::path::Path) -> ConnectionManager {
 /// A manager signed in to Connect as the demo user.
 pub async fn signed_in_manager(sim: &Sim, dir: &std::path::Path) -> ConnectionManager {
     let mut mgr = manager(sim, dir);
-    mgr.connect_sign_in("demo", &Secret::new("demo")).await.expect("demo signs in to Connect");
+    mgr.connect_sign_in("demo", &Secret::new("demo"))
+        .await
+        .expect("demo signs in to Connect");
     mgr
 }
 
 pub fn id_of(sim: &Sim, name: &str) -> String {
-    sim.server(name).unwrap_or_else(|| panic!("no server {name}")).id
+    sim.server(name)
+        .unwrap_or_else(|| panic!("no server {name}"))
+        .id
 }

@@ -9,8 +9,7 @@ use super::query::{ItemsQuery, MediaKind, StreamOptions};
 use crate::emby::error::Error;
 use crate::emby::http::Request;
 use crate::emby::models::{
-    UserDto,
-    BaseItemDto, ConnectAuthorization, PlaybackInfoResponse, QueryResult, SystemInfo,
+    BaseItemDto, ConnectAuthorization, PlaybackInfoResponse, QueryResult, SystemInfo, UserDto,
     UserItemDataDto, UserLinkResult,
 };
 use crate::emby::secret::Secret;
