@@ -38,16 +38,18 @@ pub struct FaultListener {
 }
 
 impl FaultListener {
-    /// Wraps an already bound listener of `address`.
+    /// Wraps an already bound listener of `address`. When the address starts with `refuse`,
+    /// the socket is closed here, before `Sim::start` returns.
     pub fn new(
         address: Arc<AddressState>,
         listener: TcpListener,
         stopped: watch::Receiver<bool>,
     ) -> FaultListener {
         let faults = address.subscribe();
+        let listener = (!address.fault().refuse).then_some(listener);
         FaultListener {
             address,
-            listener: Some(listener),
+            listener,
             faults,
             stopped,
         }

@@ -14,7 +14,7 @@ pub enum Reply {
     /// An error with a plain-text message, as Emby servers send them.
     Error(StatusCode, String),
     /// Anything else (images, media, HTML).
-    Raw(Response),
+    Raw(Box<Response>),
 }
 
 impl Reply {
@@ -44,7 +44,7 @@ impl Reply {
         *r.status_mut() = status;
         r.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        Reply::Raw(r)
+        Reply::Raw(Box::new(r))
     }
 
     /// An HTML page.
@@ -75,7 +75,7 @@ impl IntoResponse for Reply {
                 );
                 r
             }
-            Reply::Raw(r) => r,
+            Reply::Raw(r) => *r,
         }
     }
 }

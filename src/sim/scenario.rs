@@ -290,9 +290,7 @@ impl Scenario {
                     s.version
                 );
             }
-            if s.library.seasons == 0 && s.library.series > 0
-                || s.library.episodes == 0 && s.library.series > 0
-            {
+            if s.library.series > 0 && (s.library.seasons == 0 || s.library.episodes == 0) {
                 bail!(
                     "server {:?}: series need at least one season and one episode",
                     s.name

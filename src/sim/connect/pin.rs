@@ -174,3 +174,96 @@ pub fn page_submit(shared: &Shared, req: &Req) -> Reply {
         page(shared, Some((false, "This PIN is unknown or has expired.")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use axum::http::{HeaderMap, Method};
+    use serde_json::Value;
+
+    use super::*;
+    use crate::sim::{Scenario, Sim};
+
+    fn req(method: Method, query: &str, body: &str) -> Req {
+        Req::new(
+            method,
+            "/service/pin",
+            query,
+            HeaderMap::new(),
+            body.as_bytes().to_vec(),
+            false,
+        )
+    }
+
+    fn json_of(reply: Reply) -> Value {
+        match reply {
+            Reply::Json(_, v) => v,
+            _ => Value::Null,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pin_expires_after_the_scenario_lifetime() {
+        let scenario = Scenario::from_toml_str(
+            "[connect]\npin_lifetime_secs = 60\nusers = [{ name = \"a\", email = \"a@x\", password = \"p\" }]\n",
+        )
+        .unwrap();
+        let sim = Sim::start(scenario).await.unwrap();
+        let shared = &sim.shared;
+        let created = json_of(create(shared, &req(Method::POST, "", "deviceId=d")));
+        let pin = created["Pin"].as_str().unwrap().to_string();
+        let poll = format!("deviceId=d&pin={pin}");
+
+        tokio::time::advance(Duration::from_secs(59)).await;
+        assert_eq!(
+            json_of(status(shared, &req(Method::GET, &poll, "")))["IsExpired"],
+            false
+        );
+        assert!(
+            sim.confirm_pin(&pin, "a"),
+            "still confirmable before the lifetime"
+        );
+
+        tokio::time::advance(Duration::from_secs(1)).await;
+        let st = json_of(status(shared, &req(Method::GET, &poll, "")));
+        assert_eq!(st["IsExpired"], true);
+        assert_eq!(st["IsConfirmed"], false);
+        assert!(!sim.confirm_pin(&pin, "a"));
+        match exchange(shared, &req(Method::POST, "", &poll)) {
+            Reply::Error(code, _) => assert_eq!(code, StatusCode::BAD_REQUEST),
+            _ => panic!("an expired PIN cannot be exchanged"),
+        }
+        sim.shutdown().await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_confirmed_pin_is_exchanged_once() {
+        let scenario = Scenario::from_toml_str(
+            "[connect]\nusers = [{ name = \"a\", email = \"a@x\", password = \"p\" }]\n",
+        )
+        .unwrap();
+        let sim = Sim::start(scenario).await.unwrap();
+        let shared = &sim.shared;
+        let pin = json_of(create(
+            shared,
+            &req(Method::POST, "", "{\"deviceId\":\"d\"}"),
+        ))["Pin"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let body = format!("deviceId=d&pin={pin}");
+        assert!(matches!(
+            exchange(shared, &req(Method::POST, "", &body)),
+            Reply::Error(..)
+        ));
+        assert!(sim.confirm_pin(&pin, "a@x"));
+        let done = json_of(exchange(shared, &req(Method::POST, "", &body)));
+        assert_eq!(done["UserId"], crate::sim::world::connect_user_id("a"));
+        assert!(matches!(
+            exchange(shared, &req(Method::POST, "", &body)),
+            Reply::Error(..)
+        ));
+        sim.shutdown().await;
+    }
+}

@@ -336,10 +336,8 @@ impl Library {
                     out.extend(self.descendants(ItemRef::View(v), want));
                 }
             }
-            ItemRef::View(ViewKind::Movies) => {
-                if want(Kind::Movie) {
-                    out.extend((0..c.movies).map(ItemRef::Movie));
-                }
+            ItemRef::View(ViewKind::Movies) if want(Kind::Movie) => {
+                out.extend((0..c.movies).map(ItemRef::Movie));
             }
             ItemRef::View(ViewKind::Shows) => {
                 if want(Kind::Series) {
@@ -371,15 +369,11 @@ impl Library {
                     }
                 }
             }
-            ItemRef::Season(s, k) => {
-                if want(Kind::Episode) {
-                    out.extend((0..c.episodes).map(|e| ItemRef::Episode(s, k, e)));
-                }
+            ItemRef::Season(s, k) if want(Kind::Episode) => {
+                out.extend((0..c.episodes).map(|e| ItemRef::Episode(s, k, e)));
             }
-            ItemRef::Album(a) => {
-                if want(Kind::Track) {
-                    out.extend((0..c.tracks).map(|t| ItemRef::Track(a, t)));
-                }
+            ItemRef::Album(a) if want(Kind::Track) => {
+                out.extend((0..c.tracks).map(|t| ItemRef::Track(a, t)));
             }
             _ => {}
         }

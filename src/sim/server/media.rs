@@ -133,7 +133,7 @@ pub fn stream(call: &Call, id: &str, audio: bool) -> Reply {
     if let Some(cr) = content_range.and_then(|c| HeaderValue::from_str(&c).ok()) {
         h.insert(header::CONTENT_RANGE, cr);
     }
-    Reply::Raw(r)
+    Reply::Raw(Box::new(r))
 }
 
 fn parse_range(value: &str, len: usize) -> Option<(usize, usize)> {
