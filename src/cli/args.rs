@@ -55,7 +55,7 @@ pub struct GlobalOptions {
         global = true,
         env = "EMBY_TUI_HEAD_START_MS",
         value_name = "MS",
-        default_value_t = 250
+        default_value_t = 200
     )]
     pub head_start_ms: u64,
     /// Time limit of one attempt on a LocalAddress.
