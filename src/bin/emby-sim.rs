@@ -8,7 +8,11 @@ use emby_tui::sim::{Scenario, Sim};
 
 /// Simulator of Emby Connect and Emby Servers, for tests and demos.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(
+    name = "emby-sim",
+    version,
+    about = "A simulator of Emby Connect, Emby Servers and LAN discovery, for tests and the demo"
+)]
 struct Args {
     /// Scenario file (TOML), e.g. assets/scenarios/demo.toml.
     #[arg(long, short)]
