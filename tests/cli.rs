@@ -377,3 +377,64 @@ async fn invitations_json_accept_and_logout() {
     assert_eq!(out.code, 0);
     let _ = AddressKind::Local;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discover_finds_the_discoverable_server_and_servers_merges_it_by_id() {
+    let sim = demo_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = sim.discovery_addr().port().to_string();
+    let run = |args: Vec<&'static str>| {
+        let mut a: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        a.extend([
+            "--discovery-address".into(),
+            "127.0.0.1".into(),
+            "--discovery-port".into(),
+            port.clone(),
+        ]);
+        a
+    };
+    let exe = env!("CARGO_BIN_EXE_emby-tui");
+    let out = tokio::process::Command::new(exe)
+        .args(run(vec!["discover", "--json", "--timeout-ms", "500"]))
+        .env("EMBY_TUI_CONFIG_DIR", dir.path())
+        .env("EMBY_TUI_CONNECT_URL", sim.connect_url())
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let living = sim.server("Living Room").unwrap();
+    assert_eq!(
+        found.as_array().unwrap().len(),
+        1,
+        "only Living Room is discoverable: {found}"
+    );
+    assert_eq!(found[0]["id"].as_str(), Some(living.id.as_str()));
+    assert_eq!(
+        found[0]["address"].as_str(),
+        Some(living.local_url.as_str())
+    );
+
+    // Without Connect, `servers` lists the discovered server, reachable but needing a sign-in.
+    let out = tokio::process::Command::new(exe)
+        .args(run(vec!["servers", "--json"]))
+        .env("EMBY_TUI_CONFIG_DIR", dir.path())
+        .env("EMBY_TUI_CONNECT_URL", sim.connect_url())
+        .output()
+        .await
+        .unwrap();
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = entry(&list, &living.id);
+    assert_eq!(
+        (
+            e["source"].as_str(),
+            e["state"].as_str(),
+            e["mode"].as_str()
+        ),
+        (Some("discovered"), Some("sign_in_required"), Some("local"))
+    );
+}
