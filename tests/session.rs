@@ -74,10 +74,7 @@ async fn connect_servers_are_reached_in_the_right_mode_and_signed_in_by_exchange
 
 #[tokio::test]
 async fn the_exchange_runs_on_every_connection_with_the_access_key_only_at_the_right_server() {
-    let sim = demo_sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut mgr = signed_in_manager(&sim, dir.path()).await;
-    mgr.refresh().await.unwrap();
+    let (sim, dir, mgr) = reached_demo().await;
     let living = id_of(&sim, "Living Room");
     let key = mgr
         .credentials()
@@ -139,10 +136,7 @@ async fn refused_or_impostor_local_addresses_fall_back_to_remote() {
 
 #[tokio::test]
 async fn an_impostor_never_receives_a_token_an_access_key_or_a_password() {
-    let sim = demo_sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut mgr = signed_in_manager(&sim, dir.path()).await;
-    mgr.refresh().await.unwrap();
+    let (sim, dir, mgr) = reached_demo().await;
     let living = id_of(&sim, "Living Room");
     let saved = mgr
         .credentials()
@@ -205,10 +199,7 @@ async fn an_impostor_never_receives_a_token_an_access_key_or_a_password() {
 
 #[tokio::test]
 async fn every_address_dead_gives_unavailable_and_keeps_the_saved_token() {
-    let sim = demo_sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut mgr = signed_in_manager(&sim, dir.path()).await;
-    mgr.refresh().await.unwrap();
+    let (sim, _dir, mut mgr) = reached_demo().await;
     let living = id_of(&sim, "Living Room");
     sim.set_fault(
         &living,
@@ -244,10 +235,7 @@ async fn every_address_dead_gives_unavailable_and_keeps_the_saved_token() {
 
 #[tokio::test]
 async fn a_failed_connect_list_drops_nothing() {
-    let sim = demo_sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut mgr = signed_in_manager(&sim, dir.path()).await;
-    mgr.refresh().await.unwrap();
+    let (sim, _dir, mut mgr) = reached_demo().await;
     let before = mgr.credentials().servers.clone();
     for fault in [
         Fault {
@@ -319,10 +307,7 @@ async fn a_server_connect_no_longer_lists_is_dropped() {
 
 #[tokio::test]
 async fn a_token_revoked_mid_session_is_re_exchanged_and_the_request_retried() {
-    let sim = demo_sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut mgr = signed_in_manager(&sim, dir.path()).await;
-    mgr.refresh().await.unwrap();
+    let (sim, _dir, mut mgr) = reached_demo().await;
     let living = id_of(&sim, "Living Room");
     let old = mgr
         .credentials()
@@ -414,10 +399,7 @@ async fn a_wrong_local_password_is_reported_and_nothing_is_stored() {
 
 #[tokio::test]
 async fn a_network_error_in_use_re_runs_the_race_and_retries_once() {
-    let sim = demo_sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut mgr = signed_in_manager(&sim, dir.path()).await;
-    mgr.refresh().await.unwrap();
+    let (sim, _dir, mut mgr) = reached_demo().await;
     let living = id_of(&sim, "Living Room");
     sim.set_fault(
         &living,
@@ -438,10 +420,7 @@ async fn a_network_error_in_use_re_runs_the_race_and_retries_once() {
 
 #[tokio::test]
 async fn two_sessions_list_their_own_views_with_their_own_tokens() {
-    let sim = demo_sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut mgr = signed_in_manager(&sim, dir.path()).await;
-    mgr.refresh().await.unwrap();
+    let (sim, _dir, mut mgr) = reached_demo().await;
     let living = id_of(&sim, "Living Room");
     let cabin = id_of(&sim, "Cabin");
     let a = mgr
@@ -522,10 +501,7 @@ async fn invitations_can_be_listed_accepted_and_rejected() {
 
 #[tokio::test]
 async fn signing_out_of_a_server_drops_its_token_revokes_it_and_keeps_the_server() {
-    let sim = demo_sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut mgr = signed_in_manager(&sim, dir.path()).await;
-    mgr.refresh().await.unwrap();
+    let (sim, _dir, mut mgr) = reached_demo().await;
     let living = id_of(&sim, "Living Room");
     mgr.server_sign_out(&living).await.unwrap();
     let logouts = sim
@@ -552,10 +528,7 @@ async fn signing_out_of_a_server_drops_its_token_revokes_it_and_keeps_the_server
 
 #[tokio::test]
 async fn signing_out_of_connect_forgets_keys_and_tokens_but_keeps_addresses() {
-    let sim = demo_sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut mgr = signed_in_manager(&sim, dir.path()).await;
-    mgr.refresh().await.unwrap();
+    let (_sim, dir, mut mgr) = reached_demo().await;
     assert!(mgr.connect_sign_out().await.unwrap());
     let creds = mgr.credentials();
     assert!(creds.connect.is_none());

@@ -770,14 +770,12 @@ impl ConnectionManager {
             })
             .ok_or_else(|| ManagerError::UnknownServer(id.clone()))?;
         self.save()?;
-        let users = crate::emby::server::ServerClient::new(
-            self.reacher.http.clone(),
-            verified.address.clone(),
-            self.reacher.identity.clone(),
-        )
-        .public_users()
-        .await
-        .unwrap_or_default();
+        let users = self
+            .reacher
+            .anonymous(verified.address.clone(), None)
+            .public_users()
+            .await
+            .unwrap_or_default();
         Ok((report, users))
     }
 
@@ -802,11 +800,7 @@ impl ConnectionManager {
                 name: name.clone(),
                 reason: f.to_string(),
             })?;
-        let anon = crate::emby::server::ServerClient::new(
-            self.reacher.http.clone(),
-            verified.address.clone(),
-            self.reacher.identity.clone(),
-        );
+        let anon = self.reacher.anonymous(verified.address.clone(), None);
         let (client, result) = anon.sign_in_by_name(user, password).await.map_err(|e| {
             if e.is_unauthorized() {
                 ManagerError::WrongPassword
@@ -852,11 +846,7 @@ impl ConnectionManager {
         if let (Some(token), Some(user_id)) = (&server.access_token, &server.user_id) {
             match self.reacher.find(&server, Some(&server.id)).await {
                 Ok((verified, _, _)) => {
-                    let anon = crate::emby::server::ServerClient::new(
-                        self.reacher.http.clone(),
-                        verified.address,
-                        self.reacher.identity.clone(),
-                    );
+                    let anon = self.reacher.anonymous(verified.address, None);
                     if let Err(e) = anon
                         .with_token(user_id.clone(), token.clone())
                         .logout()

@@ -67,7 +67,8 @@ pub struct Reached {
 }
 
 impl Reacher {
-    fn anonymous(&self, address: ServerAddress, timeout: Option<Duration>) -> ServerClient {
+    /// An anonymous client of `address`, optionally with its own request timeout.
+    pub fn anonymous(&self, address: ServerAddress, timeout: Option<Duration>) -> ServerClient {
         let http = match timeout {
             Some(t) => self.http.with_request_timeout(t),
             None => self.http.clone(),

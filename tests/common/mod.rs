@@ -58,3 +58,12 @@ pub fn id_of(sim: &Sim, name: &str) -> String {
         .unwrap_or_else(|| panic!("no server {name}"))
         .id
 }
+
+/// The demo world with a manager signed in to Connect that has reached every server once.
+pub async fn reached_demo() -> (Sim, tempfile::TempDir, ConnectionManager) {
+    let sim = demo_sim().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut mgr = signed_in_manager(&sim, dir.path()).await;
+    mgr.refresh().await.expect("first refresh");
+    (sim, dir, mgr)
+}
