@@ -9,6 +9,13 @@ use serde::{Deserialize, Serialize};
 /// `Debug` and `Display` print `<redacted>`, so a secret cannot leak through `{:?}`, an error
 /// message or a log line by accident; [`Secret::expose`] is the one explicit way to read it.
 /// Serde is transparent (a plain JSON string) because secrets are stored in the credentials file.
+///
+/// ```
+/// use emby_tui::emby::Secret;
+/// let token = Secret::new("0123abcd");
+/// assert_eq!(format!("{token} {token:?}"), "<redacted> <redacted>");
+/// assert_eq!(token.expose(), "0123abcd");
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);

@@ -16,6 +16,13 @@ pub enum AddressError {
 /// Normalise a typed address: trim, default scheme `http://`, lower-case scheme and host,
 /// keep a port and a path prefix (e.g. `https://example.org/emby-proxy`), drop a trailing
 /// slash, a trailing `/emby` (the client adds it), a query and a fragment.
+///
+/// ```
+/// use emby_tui::session::address::normalize_address;
+/// assert_eq!(normalize_address(" 192.168.1.10:8096 ").unwrap(), "http://192.168.1.10:8096");
+/// assert_eq!(normalize_address("HTTPS://Media.example.org/proxy/emby/").unwrap(), "https://media.example.org/proxy");
+/// assert!(normalize_address("ftp://nas").is_err());
+/// ```
 pub fn normalize_address(input: &str) -> Result<String, AddressError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
