@@ -595,3 +595,45 @@ async fn a_wrong_connect_password_is_a_clear_error_and_changes_nothing() {
     assert!(err.to_string().contains("cannot reach"), "{err}");
     let _ = Duration::ZERO;
 }
+
+#[tokio::test]
+async fn a_revoked_token_whose_re_exchange_fails_is_dropped_and_sign_in_is_needed() {
+    let (sim, _dir, mut mgr) = reached_demo().await;
+    let living = id_of(&sim, "Living Room");
+    // The server's admin unlinks the Connect account, so the exchange can no longer succeed.
+    let admin = emby_tui::emby::ServerClient::new(
+        emby_tui::emby::HttpClient::new(Default::default()).unwrap(),
+        emby_tui::emby::ServerAddress::parse(&sim.server("Living Room").unwrap().local_url)
+            .unwrap(),
+        mgr.identity().clone(),
+    );
+    let (admin, auth) = admin
+        .sign_in_by_name("demo", &Secret::new("demo"))
+        .await
+        .unwrap();
+    admin
+        .unlink_connect(auth.user.unwrap().id.as_deref().unwrap())
+        .await
+        .unwrap();
+    sim.revoke_tokens(&living);
+    let err = mgr
+        .call(&living, true, |c| async move { c.views().await })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ManagerError::SignInRequired { .. }), "{err}");
+    assert!(err.to_string().contains("Emby Connect"), "says why: {err}");
+    let saved = mgr
+        .credentials()
+        .servers
+        .iter()
+        .find(|s| s.id == living)
+        .unwrap();
+    assert!(
+        saved.access_token.is_none(),
+        "the refused token is not kept"
+    );
+    assert!(
+        saved.exchange_token.is_some(),
+        "the AccessKey is kept for the next connection"
+    );
+}

@@ -130,15 +130,26 @@ impl SessionHandle {
                     .reacher
                     .authenticate(&snapshot, &self.verified, self.connect_user_id.as_deref())
                     .await;
-                let reached = self.reached_with(auth.clone());
                 return match auth {
                     Auth::SignedIn { client, .. } => {
+                        let reached = self.reached_with(Auth::SignedIn {
+                            client: client.clone(),
+                            user_name: self.server.user_name.clone(),
+                            via_connect: true,
+                        });
                         (f(*client).await.map_err(ManagerError::from), Some(reached))
                     }
-                    Auth::SignInRequired { reason, .. } | Auth::Failed { reason } => (
-                        Err(ManagerError::SignInRequired { name, reason }),
-                        Some(reached),
-                    ),
+                    Auth::SignInRequired { reason, .. } | Auth::Failed { reason } => {
+                        // The refused token goes; the re-exchange gave nothing in its place.
+                        let reached = self.reached_with(Auth::SignInRequired {
+                            reason: reason.clone(),
+                            drop_token: true,
+                        });
+                        (
+                            Err(ManagerError::SignInRequired { name, reason }),
+                            Some(reached),
+                        )
+                    }
                 };
             }
             let reason =
