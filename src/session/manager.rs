@@ -253,6 +253,10 @@ pub fn discovered_url(address: &str, from: SocketAddr) -> String {
 impl ConnectionManager {
     /// Load the saved state (a corrupt file is set aside and reported through [`Self::take_notices`]).
     pub fn open(cfg: ManagerConfig) -> Result<Self, ManagerError> {
+        super::store::create_private_dir(&cfg.config_dir).map_err(|source| StoreError::Write {
+            path: cfg.config_dir.clone(),
+            source,
+        })?;
         let store = CredentialsStore::new(&cfg.config_dir);
         let (creds, aside) = store.load()?;
         let notices: Vec<String> = aside.iter().map(SetAside::to_string).collect();
