@@ -25,6 +25,7 @@ async fn emby_tui(sim: &Sim, dir: &std::path::Path, args: &[&str], stdin: Option
         .env("EMBY_TUI_LOCAL_TIMEOUT_MS", "1500")
         .env("EMBY_TUI_REMOTE_TIMEOUT_MS", "2000")
         .env("EMBY_TUI_PIN_POLL_MS", "100")
+        .env("RUST_LOG", "trace")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -148,6 +149,11 @@ async fn login_then_servers_json_shows_each_server_reached_in_the_right_mode_and
         secrets.push(s["exchange_token"].as_str().unwrap().to_string());
     }
     let log = std::fs::read_to_string(dir.path().join("emby-tui.log")).unwrap_or_default();
+    assert!(
+        log.len() > 1000,
+        "the runs logged at trace level: {} bytes",
+        log.len()
+    );
     for s in &secrets {
         for (what, text) in [
             ("stdout", &run.stdout),
