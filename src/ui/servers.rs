@@ -76,7 +76,13 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
             let mode = r.mode.unwrap_or("-").to_string();
             let latency = r
                 .latency_ms
-                .map(|l| format!("{l} ms"))
+                .map(|l| {
+                    if l == 0 {
+                        "<1 ms".into()
+                    } else {
+                        format!("{l} ms")
+                    }
+                })
                 .unwrap_or_else(|| "-".into());
             let row = Row::new(vec![
                 Cell::from(r.name.clone()),
@@ -96,13 +102,13 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
         })
         .collect();
     let widths = [
-        Constraint::Fill(2),
+        Constraint::Min(16),
+        Constraint::Fill(3),
+        Constraint::Length(6),
         Constraint::Fill(3),
         Constraint::Length(7),
-        Constraint::Fill(3),
-        Constraint::Length(8),
         Constraint::Fill(1),
-        Constraint::Length(11),
+        Constraint::Length(10),
         Constraint::Length(16),
     ];
     let header = Row::new([

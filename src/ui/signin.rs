@@ -66,8 +66,11 @@ fn pin_lines(s: &SignIn, now_ms: u64) -> Vec<Line<'static>> {
             }
             let left = expires_at_ms.saturating_sub(now_ms) / 1000;
             lines.push(Line::from(""));
+            lines.push(Line::from(
+                "  Signing in continues by itself once the PIN is confirmed.",
+            ));
             lines.push(Line::from(format!(
-                "  PIN {pin} · expires in {}:{:02} · a new one comes by itself · this page continues once it is confirmed",
+                "  PIN {pin} · expires in {}:{:02} (a new one then comes by itself)",
                 left / 60,
                 left % 60
             )));
