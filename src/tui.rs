@@ -44,7 +44,12 @@ impl TerminalGuard {
         install_panic_hook();
         enable_raw_mode()?;
         let guard = TerminalGuard { _private: () };
-        crossterm::execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        crossterm::execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+        )?;
         Ok(guard)
     }
 }
@@ -213,7 +218,6 @@ pub async fn run(cfg: ManagerConfig, setup: Setup) -> anyhow::Result<()> {
     let _ = effects.send(Effect::Start);
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    terminal.clear()?;
     let exit = event_loop(
         &mut terminal,
         &mut state,
