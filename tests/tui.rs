@@ -10,7 +10,9 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use emby_tui::app::browse::View;
 use emby_tui::app::paging::KEEP_PAGES;
+use emby_tui::app::signin::{Method, PIN_POLL_MS, PinView};
 use emby_tui::app::{Action, Effect, Pane, State, update};
+use emby_tui::sim::{AddressKind, Fault};
 use emby_tui::sim::{Scenario, Sim};
 
 struct Harness {
@@ -239,5 +241,236 @@ async fn a_100k_library_opens_pages_lazily_and_end_reaches_the_last_item() {
         unreachable!()
     };
     assert!(l.list.cached_pages() <= KEEP_PAGES);
+    h.sim.shutdown().await;
+}
+
+fn shown_pin(s: &State) -> Option<String> {
+    match &s.signin.pin {
+        PinView::Showing { pin, .. } => Some(pin.clone()),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_connect_password_is_shown_and_the_name_kept() {
+    let mut h = Harness::new("demo.toml").await;
+    h.typed("demo");
+    h.key(KeyCode::Tab);
+    h.typed("not-it");
+    h.key(KeyCode::Enter);
+    h.until("an error on the sign-in pane", |s| s.signin.error.is_some())
+        .await;
+    assert_eq!(h.state.pane, Pane::SignIn);
+    assert_eq!(h.state.signin.connect_user, "demo");
+    assert!(h.state.signin.connect_password.is_empty());
+    assert!(
+        h.state
+            .signin
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("did not accept"),
+        "{:?}",
+        h.state.signin.error
+    );
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_pin_is_shown_renewed_when_it_expires_and_signs_in_once_confirmed() {
+    let mut h = Harness::new("demo.toml").await;
+    h.act(Action::Tick(1_000));
+    h.key(KeyCode::Right);
+    assert_eq!(h.state.signin.method, Method::Pin);
+    h.until("a PIN", |s| shown_pin(s).is_some()).await;
+    let first = shown_pin(&h.state).unwrap();
+
+    // it expires: the next check renews it by itself
+    h.sim.expire_pins();
+    h.act(Action::Tick(1_000 + PIN_POLL_MS));
+    h.until("a new PIN", |s| shown_pin(s).is_some_and(|p| p != first))
+        .await;
+    let second = shown_pin(&h.state).unwrap();
+
+    // confirmed on the website: the next check signs in, with no key pressed
+    assert!(h.sim.confirm_pin(&second, "demo"));
+    h.act(Action::Tick(1_000 + 3 * PIN_POLL_MS));
+    h.until("signed in and servers listed", |s| {
+        s.pane == Pane::Servers && s.connect_user.is_some() && !s.servers.rows.is_empty()
+    })
+    .await;
+    assert_eq!(h.state.connect_user.as_deref(), Some("demo"));
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn sign_in_by_address_with_a_public_user_then_sign_out_and_remove() {
+    let mut h = Harness::new("demo.toml").await;
+    let living = h.sim.server("Living Room").unwrap();
+    h.key(KeyCode::Left);
+    assert_eq!(h.state.signin.method, Method::Address);
+    h.typed(&living.local_url);
+    h.key(KeyCode::Enter);
+    h.until("the server's public users", |s| s.signin.target.is_some())
+        .await;
+    let users = h.state.signin.target.as_ref().unwrap().users.clone();
+    assert!(users.contains(&"kid".to_string()), "{users:?}");
+
+    // a wrong password: said where the user looks, the name kept, the password cleared
+    h.key(KeyCode::BackTab);
+    while h.state.signin.local_user != "demo" {
+        h.key(KeyCode::Down);
+    }
+    h.key(KeyCode::Tab);
+    h.typed("wrong");
+    h.key(KeyCode::Enter);
+    h.until("an error", |s| s.signin.error.is_some()).await;
+    assert_eq!(h.state.signin.local_user, "demo");
+    assert!(h.state.signin.local_password.is_empty());
+
+    // the right one
+    h.typed("demo");
+    h.key(KeyCode::Enter);
+    h.until("signed in", |s| s.pane == Pane::Servers).await;
+    let row = h.state.servers.selected().unwrap().clone();
+    assert_eq!(row.name, "Living Room");
+    assert_eq!(row.state, "signed_in");
+    assert_eq!(row.user_name.as_deref(), Some("demo"));
+
+    // sign out: the server stays, signed out
+    h.press('x');
+    h.until("signed out", |s| {
+        s.servers
+            .selected()
+            .is_some_and(|r| r.state == "sign_in_required")
+    })
+    .await;
+    // remove it
+    h.press('D');
+    h.until("removed", |s| s.servers.rows.is_empty()).await;
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_invitation_is_accepted_and_the_server_appears() {
+    let mut h = Harness::new("demo.toml").await;
+    h.sign_in_connect("demo", "demo").await;
+    assert!(
+        !h.state
+            .servers
+            .rows
+            .iter()
+            .any(|r| r.name == "Grandpa's Server")
+    );
+    h.press('i');
+    h.until(
+        "the invitations",
+        |s| matches!(&s.overlay, Some(emby_tui::app::Overlay::Invitations(v)) if !v.loading),
+    )
+    .await;
+    h.press('a');
+    h.until("Grandpa's Server is listed and reached", |s| {
+        s.servers
+            .rows
+            .iter()
+            .any(|r| r.name == "Grandpa's Server" && r.state == "signed_in")
+    })
+    .await;
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_dead_server_does_not_hold_up_browsing_another() {
+    let mut h = Harness::new("demo.toml").await;
+    h.sign_in_connect("demo", "demo").await;
+    // Cabin dies on every address; a refresh is under way for it
+    let cabin = common::id_of(&h.sim, "Cabin");
+    let dead = Fault {
+        blackhole: true,
+        ..Default::default()
+    };
+    h.sim.set_fault(&cabin, AddressKind::Local, dead.clone());
+    h.sim.set_fault(&cabin, AddressKind::Remote, dead);
+    h.press('r');
+    h.until("the refresh is under way", |s| {
+        !s.servers.checking.is_empty()
+    })
+    .await;
+    // meanwhile Living Room opens and browses
+    h.select_server("Living Room");
+    h.key(KeyCode::Enter);
+    h.home_loaded().await;
+    assert!(
+        h.state.servers.refreshing,
+        "Living Room answered while Cabin was still being tried"
+    );
+    h.until("Cabin reported unavailable", |s| {
+        s.servers
+            .rows
+            .iter()
+            .any(|r| r.name == "Cabin" && r.state == "unavailable")
+    })
+    .await;
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn mark_played_and_favourite_from_a_list_and_search() {
+    let mut h = Harness::new("demo.toml").await;
+    h.sign_in_connect("demo", "demo").await;
+    h.select_server("Living Room");
+    h.key(KeyCode::Enter);
+    h.home_loaded().await;
+    h.key(KeyCode::Enter); // Movies
+    h.until(
+        "Movies",
+        |s| matches!(&s.sessions[0].current().view, View::List(l) if l.list.selected().is_some()),
+    )
+    .await;
+    let selected = |s: &State| {
+        emby_tui::app::browse::selected_item(s.sessions[0].current())
+            .cloned()
+            .unwrap()
+    };
+    let before = selected(&h.state).user_data.unwrap_or_default();
+    h.press('p');
+    h.press('f');
+    h.until("played and favourite flipped", |s| {
+        let ud = selected(s).user_data.unwrap_or_default();
+        ud.played.unwrap_or(false) != before.played.unwrap_or(false)
+            && ud.is_favorite.unwrap_or(false) != before.is_favorite.unwrap_or(false)
+    })
+    .await;
+
+    // search inside the server
+    h.press('/');
+    h.typed("amber");
+    h.key(KeyCode::Enter);
+    h.until(
+        "search results",
+        |s| matches!(&s.sessions[0].current().view, View::List(l) if l.list.total.is_some()),
+    )
+    .await;
+    let View::List(l) = &h.screen().view else {
+        unreachable!()
+    };
+    assert!(!l.list.is_empty());
+    assert!(
+        l.list
+            .selected()
+            .unwrap()
+            .name
+            .as_deref()
+            .unwrap()
+            .to_lowercase()
+            .contains("amber")
+    );
+    // details of the first result
+    h.press('i');
+    h.until("details with media info", |s| {
+        matches!(&s.sessions[0].current().view,
+            View::Details(d) if d.item.as_ref().is_some_and(|i| !i.media_sources.is_empty()))
+    })
+    .await;
     h.sim.shutdown().await;
 }
