@@ -243,3 +243,95 @@ pub async fn run(cfg: ManagerConfig, setup: Setup) -> anyhow::Result<()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::backend::TestBackend;
+    use tokio::sync::mpsc::unbounded_channel;
+
+    fn started_with_a_server() -> Action {
+        Action::Started {
+            connect_user: None,
+            servers: vec![crate::session::ServerReport {
+                id: "a".into(),
+                name: "Alpha".into(),
+                source: "manual",
+                state: "signed_in",
+                mode: None,
+                address: None,
+                local_address: None,
+                remote_address: None,
+                manual_address: None,
+                user_id: None,
+                user_name: None,
+                latency_ms: None,
+                error: None,
+                link_type: None,
+                last_used_ms: 0,
+            }],
+            notices: vec![],
+        }
+    }
+
+    #[tokio::test]
+    async fn the_loop_applies_results_draws_and_quits_on_q() {
+        let mut terminal = Terminal::new(TestBackend::new(80, 20)).unwrap();
+        let mut state = State::new("pin");
+        let (etx, _erx) = unbounded_channel();
+        let (atx, mut arx) = unbounded_channel();
+        atx.send(started_with_a_server()).unwrap();
+        // the key comes after the worker's result has been applied
+        let events = futures::stream::once(async {
+            tokio::task::yield_now().await;
+            Ok(Event::Key(KeyEvent::new(
+                KeyCode::Char('q'),
+                KeyModifiers::NONE,
+            )))
+        })
+        .chain(futures::stream::pending());
+        let exit = event_loop(
+            &mut terminal,
+            &mut state,
+            Box::pin(events),
+            &etx,
+            &mut arx,
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::Quit);
+        assert!(terminal.backend().to_string().contains("Alpha"));
+    }
+
+    #[tokio::test]
+    async fn the_loop_ends_when_input_closes_or_a_signal_comes() {
+        let mut terminal = Terminal::new(TestBackend::new(40, 10)).unwrap();
+        let mut state = State::new("pin");
+        let (etx, _erx) = unbounded_channel();
+        let (_atx, mut arx) = unbounded_channel();
+        let exit = event_loop(
+            &mut terminal,
+            &mut state,
+            futures::stream::empty(),
+            &etx,
+            &mut arx,
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::InputClosed);
+        let exit = event_loop(
+            &mut terminal,
+            &mut state,
+            futures::stream::pending(),
+            &etx,
+            &mut arx,
+            std::future::ready(()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::Signal);
+    }
+}

@@ -580,3 +580,6 @@ fn resize_pages(server_id: &str, screen: &mut browse::Screen, height: usize) -> 
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;
