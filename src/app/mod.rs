@@ -448,6 +448,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.started = true;
             state.connect_user = connect_user;
             let empty = servers.is_empty();
+            // every saved server is being reached from now on
+            state.servers.checking = servers.iter().map(|r| r.id.to_ascii_lowercase()).collect();
             state.servers.set_rows(servers);
             if let Some(n) = notices.into_iter().next() {
                 state.servers.message = Some(Message::error(n));
