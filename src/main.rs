@@ -32,6 +32,16 @@ fn init_logging(global: &cli::args::GlobalOptions) {
         .try_init();
 }
 
+/// The terminal UI on the real (or configured) Emby Connect and LAN.
+async fn terminal_ui(global: &cli::args::GlobalOptions) -> anyhow::Result<()> {
+    let cfg = cli::manager_config(global)?;
+    let setup = emby_tui::tui::Setup {
+        pin_page: cli::pin_page(&global.connect_url),
+        demo: None,
+    };
+    emby_tui::tui::run(cfg, setup).await
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli.global);
@@ -42,11 +52,23 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if cli.demo && cli.command.is_some() {
+        eprintln!("emby-tui: --demo opens the terminal UI and takes no command.");
+        return ExitCode::from(2);
+    }
     let Some(command) = cli.command else {
-        eprintln!(
-            "emby-tui: the terminal UI is not built yet; use a command (see `emby-tui --help`)."
-        );
-        return ExitCode::from(1);
+        let result = if cli.demo {
+            runtime.block_on(emby_tui::demo::run(&cli.global))
+        } else {
+            runtime.block_on(terminal_ui(&cli.global))
+        };
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("emby-tui: {e}");
+                ExitCode::from(1)
+            }
+        };
     };
     match runtime.block_on(cli::run_command(&cli.global, command)) {
         Ok(()) => ExitCode::SUCCESS,

@@ -75,7 +75,7 @@ fn password_from_stdin() -> anyhow::Result<Secret> {
 }
 
 /// Where a person confirms a PIN: the real website for the real service, else the service's own host.
-fn pin_page(connect_url: &str) -> String {
+pub fn pin_page(connect_url: &str) -> String {
     match url::Url::parse(connect_url) {
         Ok(u) if u.host_str() == Some("connect.emby.media") => "https://emby.media/pin".into(),
         Ok(u) => format!("{}/pin", u.origin().ascii_serialization()),

@@ -197,6 +197,18 @@ impl SessionHandle {
     }
 }
 
+/// What an address said when it was probed to be added: who it is and its public users.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probed {
+    pub id: String,
+    pub name: String,
+    /// The normalised address.
+    pub address: String,
+    pub latency: Duration,
+    /// Names of the users the server lists publicly (to pick from at sign-in).
+    pub users: Vec<String>,
+}
+
 /// The connection manager.
 pub struct ConnectionManager {
     store: CredentialsStore,
@@ -458,8 +470,22 @@ impl ConnectionManager {
 
     /// Ask Connect for the server list and the LAN for servers, in parallel.
     pub async fn gather(&self) -> Gathered {
+        self.gather_job().await
+    }
+
+    /// [`Self::gather`] detached from the manager, to run in its own task.
+    pub fn gather_job(&self) -> impl Future<Output = Gathered> + Send + 'static {
+        let connect_session = self.connect_session();
+        let discovery = self.discovery.clone();
+        async move { Self::gather_from(connect_session, discovery).await }
+    }
+
+    async fn gather_from(
+        connect_session: Option<ConnectSession>,
+        discovery: Option<DiscoveryConfig>,
+    ) -> Gathered {
         let connect = async {
-            let Some(session) = self.connect_session() else {
+            let Some(session) = connect_session else {
                 return (ConnectList::NotSignedIn, None);
             };
             match session.servers().await {
@@ -481,7 +507,7 @@ impl ConnectionManager {
             }
         };
         let lan = async {
-            let Some(cfg) = &self.discovery else {
+            let Some(cfg) = &discovery else {
                 return Vec::new();
             };
             match emby::discover(cfg).await {
@@ -526,6 +552,12 @@ impl ConnectionManager {
             .iter()
             .map(|s| (self.reacher.clone(), s.clone(), cuid.clone()))
             .collect()
+    }
+
+    /// A snapshot to reach one saved server in its own task (None: no such server).
+    pub fn reach_job(&self, server_id: &str) -> Option<(Reacher, SavedServer, Option<String>)> {
+        let server = self.saved(server_id)?.clone();
+        Some((self.reacher.clone(), server, self.connect_user_id()))
     }
 
     /// Apply the outcome of reaching one server: remember the winning mode and the token, update
@@ -662,15 +694,23 @@ impl ConnectionManager {
         if !live {
             self.reach_one(server_id).await?;
         }
+        self.live_session(server_id)
+    }
+
+    /// The signed-in session of this server as it stands, without touching the network: an
+    /// error saying why when it is not signed in now (see [`Self::reach_job`] to reach it).
+    pub fn live_session(&self, server_id: &str) -> Result<SessionHandle, ManagerError> {
         let server = self
             .saved(server_id)
             .cloned()
             .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
         let name = display_name(&server);
-        let session = self
-            .sessions
-            .get(&key(server_id))
-            .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
+        let Some(session) = self.sessions.get(&key(server_id)) else {
+            return Err(ManagerError::Unavailable {
+                name,
+                reason: "not contacted yet".into(),
+            });
+        };
         match (&session.state, &session.client, &session.verified) {
             (SessionState::SignedIn, Some(client), Some(verified)) => Ok(SessionHandle {
                 server,
@@ -794,6 +834,68 @@ impl ConnectionManager {
         Ok((report, users))
     }
 
+    /// The network part of adding a server by address, detached: normalise, probe, list its
+    /// public users. Apply with [`Self::apply_probed`], then reach it with [`Self::reach_job`].
+    pub fn probe_address_job(
+        &self,
+        input: &str,
+    ) -> Result<impl Future<Output = Result<Probed, ManagerError>> + Send + 'static, ManagerError>
+    {
+        let address = normalize_address(input)?;
+        let reacher = self.reacher.clone();
+        Ok(async move {
+            let probe = SavedServer {
+                manual_address: Some(address.clone()),
+                ..Default::default()
+            };
+            let (verified, latency, info) =
+                reacher
+                    .find(&probe, None)
+                    .await
+                    .map_err(|f| ManagerError::Unavailable {
+                        name: address.clone(),
+                        reason: f.to_string(),
+                    })?;
+            let id = info
+                .id
+                .clone()
+                .filter(|i| !i.trim().is_empty())
+                .ok_or_else(|| {
+                    ManagerError::Other(format!(
+                        "{address} answered but did not say which server it is (no Id)"
+                    ))
+                })?;
+            let users = reacher
+                .anonymous(verified.address.clone(), None)
+                .public_users()
+                .await
+                .unwrap_or_default();
+            Ok(Probed {
+                id,
+                name: info.server_name.clone().unwrap_or_default(),
+                address,
+                latency,
+                users: users.into_iter().filter_map(|u| u.name).collect(),
+            })
+        })
+    }
+
+    /// Save a probed address under the Id it reported (merged into an existing entry with that Id).
+    pub fn apply_probed(&mut self, probed: &Probed) -> Result<(), ManagerError> {
+        let incoming = SavedServer {
+            id: probed.id.clone(),
+            name: probed.name.clone(),
+            manual_address: Some(probed.address.clone()),
+            last_connection_mode: Some(ConnectionMode::Manual),
+            date_last_accessed: now_ms(),
+            ..Default::default()
+        };
+        let mut list = std::mem::take(&mut self.creds.servers);
+        super::servers::add_or_update(&mut list, incoming);
+        self.creds.servers = list;
+        self.save()
+    }
+
     /// Sign in to a saved server with a local user name and password (never stored).
     pub async fn sign_in_local(
         &mut self,
@@ -801,52 +903,74 @@ impl ConnectionManager {
         user: &str,
         password: &Secret,
     ) -> Result<ServerReport, ManagerError> {
+        let reached = self
+            .sign_in_local_job(server_id, user.to_string(), password.clone())?
+            .await?;
+        self.apply_sign_in_local(reached)
+    }
+
+    /// The network part of [`Self::sign_in_local`], detached: race to an address that proves it is
+    /// this server, then `AuthenticateByName` there. Apply with [`Self::apply_sign_in_local`].
+    pub fn sign_in_local_job(
+        &self,
+        server_id: &str,
+        user: String,
+        password: Secret,
+    ) -> Result<impl Future<Output = Result<Reached, ManagerError>> + Send + 'static, ManagerError>
+    {
         let server = self
             .saved(server_id)
             .cloned()
             .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
-        let name = display_name(&server);
-        // The password goes only to an address that has just proved it is this server.
-        let (verified, latency, info) = self
-            .reacher
-            .find(&server, Some(&server.id))
-            .await
-            .map_err(|f| ManagerError::Unavailable {
-                name: name.clone(),
-                reason: f.to_string(),
+        let reacher = self.reacher.clone();
+        Ok(async move {
+            let name = display_name(&server);
+            // The password goes only to an address that has just proved it is this server.
+            let (verified, latency, info) =
+                reacher.find(&server, Some(&server.id)).await.map_err(|f| {
+                    ManagerError::Unavailable {
+                        name: name.clone(),
+                        reason: f.to_string(),
+                    }
+                })?;
+            let anon = reacher.anonymous(verified.address.clone(), None);
+            let (client, result) = anon.sign_in_by_name(&user, &password).await.map_err(|e| {
+                if e.is_unauthorized() {
+                    ManagerError::WrongPassword
+                } else {
+                    e.into()
+                }
             })?;
-        let anon = self.reacher.anonymous(verified.address.clone(), None);
-        let (client, result) = anon.sign_in_by_name(user, password).await.map_err(|e| {
-            if e.is_unauthorized() {
-                ManagerError::WrongPassword
-            } else {
-                e.into()
-            }
-        })?;
-        let user_name = result
-            .user
-            .as_ref()
-            .and_then(|u| u.name.clone())
-            .or_else(|| Some(user.to_string()));
-        if let Some(s) = self.saved_mut(server_id) {
-            s.signed_out = false;
-        }
-        let auth = Auth::SignedIn {
-            client: Box::new(client),
-            user_name,
-            via_connect: false,
-        };
-        let report = self
-            .apply_reached(Reached {
+            let user_name = result
+                .user
+                .as_ref()
+                .and_then(|u| u.name.clone())
+                .or_else(|| Some(user.clone()));
+            Ok(Reached {
                 server_id: server.id.clone(),
                 outcome: Ok(Connection {
                     verified,
                     latency,
                     info,
-                    auth,
+                    auth: Auth::SignedIn {
+                        client: Box::new(client),
+                        user_name,
+                        via_connect: false,
+                    },
                 }),
             })
-            .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
+        })
+    }
+
+    /// Apply a local sign-in made by [`Self::sign_in_local_job`], and save.
+    pub fn apply_sign_in_local(&mut self, reached: Reached) -> Result<ServerReport, ManagerError> {
+        let id = reached.server_id.clone();
+        if let Some(s) = self.saved_mut(&id) {
+            s.signed_out = false;
+        }
+        let report = self
+            .apply_reached(reached)
+            .ok_or(ManagerError::UnknownServer(id))?;
         self.save()?;
         Ok(report)
     }
@@ -854,27 +978,20 @@ impl ConnectionManager {
     /// Sign out of one server: the token is revoked there (best effort) and dropped; the server
     /// stays saved and is not signed in again through Connect until the user asks.
     pub async fn server_sign_out(&mut self, server_id: &str) -> Result<(), ManagerError> {
+        self.server_sign_out_job(server_id)?.await;
+        Ok(())
+    }
+
+    /// Sign out of one server now (token dropped, saved); the returned task revokes the token on
+    /// the server, best effort, without holding the manager.
+    pub fn server_sign_out_job(
+        &mut self,
+        server_id: &str,
+    ) -> Result<impl Future<Output = ()> + Send + 'static, ManagerError> {
         let server = self
             .saved(server_id)
             .cloned()
             .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
-        if let (Some(token), Some(user_id)) = (&server.access_token, &server.user_id) {
-            match self.reacher.find(&server, Some(&server.id)).await {
-                Ok((verified, _, _)) => {
-                    let anon = self.reacher.anonymous(verified.address, None);
-                    if let Err(e) = anon
-                        .with_token(user_id.clone(), token.clone())
-                        .logout()
-                        .await
-                    {
-                        tracing::info!(server = %server.id, error = %e, "server logout failed; dropping the token anyway");
-                    }
-                }
-                Err(f) => {
-                    tracing::info!(server = %server.id, error = %f, "server unreachable at logout; dropping the token anyway")
-                }
-            }
-        }
         if let Some(s) = self.saved_mut(server_id) {
             s.access_token = None;
             s.user_id = None;
@@ -885,6 +1002,37 @@ impl ConnectionManager {
             sess.client = None;
             sess.state = SessionState::SignInRequired("signed out".into());
         }
+        self.save()?;
+        let reacher = self.reacher.clone();
+        Ok(async move {
+            let (Some(token), Some(user_id)) = (&server.access_token, &server.user_id) else {
+                return;
+            };
+            match reacher.find(&server, Some(&server.id)).await {
+                Ok((verified, _, _)) => {
+                    let anon = reacher.anonymous(verified.address, None);
+                    if let Err(e) = anon
+                        .with_token(user_id.clone(), token.clone())
+                        .logout()
+                        .await
+                    {
+                        tracing::info!(server = %server.id, error = %e, "server logout failed; the token is dropped anyway");
+                    }
+                }
+                Err(f) => {
+                    tracing::info!(server = %server.id, error = %f, "server unreachable at logout; the token is dropped anyway")
+                }
+            }
+        })
+    }
+
+    /// Re-enable automatic sign-in through Emby Connect for a server signed out of earlier,
+    /// without reaching it (reach it with [`Self::reach_job`]).
+    pub fn allow_connect_sign_in(&mut self, server_id: &str) -> Result<(), ManagerError> {
+        let s = self
+            .saved_mut(server_id)
+            .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
+        s.signed_out = false;
         self.save()
     }
 
@@ -933,42 +1081,83 @@ impl ConnectionManager {
             .collect())
     }
 
+    /// LAN discovery on its own, detached from the manager (apply with [`Self::apply_gathered`]).
+    pub fn discover_job(
+        &self,
+        listen_for: Duration,
+    ) -> impl Future<Output = Result<Vec<DiscoveredEntry>, ManagerError>> + Send + 'static {
+        let mut cfg = self.discovery.clone().unwrap_or_default();
+        cfg.listen_for = listen_for;
+        async move {
+            let found = emby::discover(&cfg).await?;
+            Ok(found
+                .into_iter()
+                .map(|d| DiscoveredEntry {
+                    address: discovered_url(&d.address, d.from),
+                    id: d.id,
+                    name: d.name,
+                })
+                .collect())
+        }
+    }
+
     // ---- invitations ----
 
     /// Invitations waiting for this Connect user.
     pub async fn invitations(&self) -> Result<Vec<ConnectServer>, ManagerError> {
-        let session = self
-            .connect_session()
-            .ok_or(ManagerError::NotSignedInToConnect)?;
-        Ok(session.invitations().await?)
+        self.invitations_job()?.await
     }
 
-    async fn find_invitation(&self, id: &str) -> Result<(ConnectSession, String), ManagerError> {
+    /// [`Self::invitations`] detached from the manager.
+    pub fn invitations_job(
+        &self,
+    ) -> Result<
+        impl Future<Output = Result<Vec<ConnectServer>, ManagerError>> + Send + 'static,
+        ManagerError,
+    > {
         let session = self
             .connect_session()
             .ok_or(ManagerError::NotSignedInToConnect)?;
-        let waiting = session.invitations().await?;
-        let found = waiting
-            .iter()
-            .find(|i| {
-                i.id.as_deref().is_some_and(|x| same_id(x, id))
-                    || i.system_id.as_deref().is_some_and(|x| same_id(x, id))
-            })
-            .and_then(|i| i.id.clone())
-            .ok_or_else(|| ManagerError::UnknownInvitation(id.into()))?;
-        Ok((session, found))
+        Ok(async move { Ok(session.invitations().await?) })
     }
 
     /// Accept an invitation (by server Id or Connect's id for it).
     pub async fn accept_invitation(&self, id: &str) -> Result<(), ManagerError> {
-        let (session, connect_id) = self.find_invitation(id).await?;
-        Ok(session.accept_invitation(&connect_id).await?)
+        self.answer_invitation_job(id, true)?.await
     }
 
     /// Reject an invitation.
     pub async fn reject_invitation(&self, id: &str) -> Result<(), ManagerError> {
-        let (session, connect_id) = self.find_invitation(id).await?;
-        Ok(session.reject_invitation(&connect_id).await?)
+        self.answer_invitation_job(id, false)?.await
+    }
+
+    /// Accept (`true`) or reject an invitation, detached from the manager.
+    pub fn answer_invitation_job(
+        &self,
+        id: &str,
+        accept: bool,
+    ) -> Result<impl Future<Output = Result<(), ManagerError>> + Send + 'static, ManagerError> {
+        let session = self
+            .connect_session()
+            .ok_or(ManagerError::NotSignedInToConnect)?;
+        let id = id.to_string();
+        Ok(async move {
+            let waiting = session.invitations().await?;
+            let found = waiting
+                .iter()
+                .find(|i| {
+                    i.id.as_deref().is_some_and(|x| same_id(x, &id))
+                        || i.system_id.as_deref().is_some_and(|x| same_id(x, &id))
+                })
+                .and_then(|i| i.id.clone())
+                .ok_or_else(|| ManagerError::UnknownInvitation(id.clone()))?;
+            if accept {
+                session.accept_invitation(&found).await?;
+            } else {
+                session.reject_invitation(&found).await?;
+            }
+            Ok(())
+        })
     }
 }
 

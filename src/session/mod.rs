@@ -10,6 +10,6 @@ pub mod servers;
 pub mod store;
 
 pub use manager::{
-    ConnectionManager, ManagerConfig, ManagerError, Session, SessionHandle, SessionState,
+    ConnectionManager, ManagerConfig, ManagerError, Probed, Session, SessionHandle, SessionState,
 };
 pub use report::ServerReport;

@@ -1,0 +1,169 @@
+//! What flows through the loop: [`Action`]s in (keys, mouse, results from the worker) and
+//! [`Effect`]s out (work for the worker). Results carry their ServerId and request generation.
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::emby::Secret;
+use crate::emby::models::{BaseItemDto, UserItemDataDto};
+use crate::session::{Probed, ServerReport};
+
+/// Everything that can change the state.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// The wall clock (ms since the Unix epoch): countdowns, PIN polling, "last used".
+    Tick(u64),
+    /// The saved state was loaded (before any server is reached).
+    Started {
+        connect_user: Option<String>,
+        servers: Vec<ServerReport>,
+        notices: Vec<String>,
+    },
+    /// The list was rebuilt from what is saved, Connect and the LAN; each entry is being reached.
+    ServersListed(Vec<ServerReport>),
+    /// One server was reached (or failed to be): its row fills in.
+    ServerReached(ServerReport),
+    /// Every server of a refresh has answered or timed out.
+    RefreshDone,
+    ConnectSignedIn(Result<String, String>),
+    PinCreated(Result<String, String>),
+    PinChecked {
+        pin: String,
+        result: Result<PinCheck, String>,
+    },
+    PinSignedIn(Result<String, String>),
+    AddressProbed(Result<Probed, String>),
+    LocalSignedIn {
+        server_id: String,
+        result: Result<ServerReport, String>,
+    },
+    /// A server was signed out of, removed, ...: its new report (None = removed) and a sentence.
+    ServerChanged {
+        server_id: String,
+        report: Option<ServerReport>,
+        message: String,
+    },
+    /// A servers-pane operation failed.
+    ServerOpFailed(String),
+    Invitations(Result<Vec<Invitation>, String>),
+    InvitationAnswered(Result<String, String>),
+    Discovered(Result<usize, String>),
+    /// A library request of one session came back.
+    Loaded {
+        server_id: String,
+        generation: u64,
+        result: Result<Loaded, String>,
+    },
+}
+
+/// What a PIN poll said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinCheck {
+    Waiting,
+    Confirmed,
+    Expired,
+}
+
+/// An Emby Connect invitation to a server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    pub id: String,
+    pub name: String,
+}
+
+/// Work for the worker. Nothing here is done by the UI thread.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// Load the saved state, then refresh.
+    Start,
+    /// Rebuild the list and reach every server, each in its own task.
+    Refresh,
+    ConnectSignIn {
+        user: String,
+        password: Secret,
+    },
+    PinCreate,
+    PinCheck {
+        pin: String,
+    },
+    PinFinish {
+        pin: String,
+    },
+    ProbeAddress(String),
+    SignInLocal {
+        server_id: String,
+        user: String,
+        password: Secret,
+    },
+    SignOut(String),
+    Remove(String),
+    Discover,
+    ListInvitations,
+    AnswerInvitation {
+        id: String,
+        accept: bool,
+    },
+    /// A library request on one server's own session; the answer comes back with `generation`.
+    Load {
+        server_id: String,
+        generation: u64,
+        request: Request,
+    },
+}
+
+/// A library request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Libraries, Continue Watching, Next Up and Latest per library.
+    Home,
+    /// One page of a folder's children (or of a search across the server).
+    Page {
+        parent_id: Option<String>,
+        search: Option<String>,
+        start: usize,
+        limit: usize,
+    },
+    /// One item with all its fields.
+    Item(String),
+    SetPlayed {
+        item_id: String,
+        played: bool,
+    },
+    SetFavorite {
+        item_id: String,
+        favorite: bool,
+    },
+}
+
+/// What a library request brought back.
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    Home(HomeData),
+    Page {
+        start: usize,
+        total: usize,
+        items: Vec<BaseItemDto>,
+    },
+    /// A page could not be fetched (it may be asked again).
+    PageFailed {
+        start: usize,
+        error: String,
+    },
+    Item(Box<BaseItemDto>),
+    UserData {
+        item_id: String,
+        data: UserItemDataDto,
+    },
+}
+
+/// The home view of a server.
+#[derive(Debug, Clone, Default)]
+pub struct HomeData {
+    pub views: Vec<BaseItemDto>,
+    pub resume: Vec<BaseItemDto>,
+    pub next_up: Vec<BaseItemDto>,
+    /// Latest additions per library: (library name, items).
+    pub latest: Vec<(String, Vec<BaseItemDto>)>,
+}

@@ -1,0 +1,562 @@
+//! Sessions: one tab per open server, each with its own stack of screens (home, lists, details).
+
+use super::action::{Effect, HomeData, Loaded, Request};
+use super::keymap::Command;
+use super::paging::{PAGE_SIZE, PagedList};
+use super::{Overlay, Pane, State};
+use crate::emby::models::{BaseItemDto, UserItemDataDto};
+
+/// One open server.
+#[derive(Debug, Clone)]
+pub struct SessionView {
+    pub server_id: String,
+    pub name: String,
+    /// Where the user has been; the last one is on screen. Never empty.
+    pub stack: Vec<Screen>,
+    /// The last search typed here.
+    pub last_search: String,
+}
+
+impl SessionView {
+    pub fn current(&self) -> &Screen {
+        self.stack.last().expect("a session always has a screen")
+    }
+    pub fn current_mut(&mut self) -> &mut Screen {
+        self.stack
+            .last_mut()
+            .expect("a session always has a screen")
+    }
+}
+
+/// One screen; `generation` tags its requests so an answer for a screen left or reloaded is dropped.
+#[derive(Debug, Clone)]
+pub struct Screen {
+    pub generation: u64,
+    pub title: String,
+    pub view: View,
+}
+
+#[derive(Debug, Clone)]
+pub enum View {
+    Home(HomeView),
+    List(ListView),
+    Details(DetailsView),
+}
+
+/// The home view: sections of items, the cursor on items only.
+#[derive(Debug, Clone, Default)]
+pub struct HomeView {
+    pub loading: bool,
+    pub error: Option<String>,
+    pub rows: Vec<HomeRow>,
+    pub cursor: usize,
+    pub top: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum HomeRow {
+    Header(String),
+    Item(Box<BaseItemDto>),
+    Note(String),
+}
+
+impl HomeView {
+    fn is_item(&self, i: usize) -> bool {
+        matches!(self.rows.get(i), Some(HomeRow::Item(_)))
+    }
+    pub fn selected(&self) -> Option<&BaseItemDto> {
+        match self.rows.get(self.cursor) {
+            Some(HomeRow::Item(it)) => Some(it),
+            _ => None,
+        }
+    }
+    /// Move to the next item row in a direction, `steps` times.
+    fn step(&mut self, forward: bool, steps: usize, height: usize) {
+        for _ in 0..steps {
+            let mut i = self.cursor;
+            loop {
+                let next = if forward {
+                    i.checked_add(1).filter(|n| *n < self.rows.len())
+                } else {
+                    i.checked_sub(1)
+                };
+                match next {
+                    Some(n) if self.is_item(n) => {
+                        self.cursor = n;
+                        break;
+                    }
+                    Some(n) => i = n,
+                    None => break,
+                }
+            }
+        }
+        self.scroll(height);
+    }
+    fn first_item(&mut self, height: usize) {
+        if let Some(i) = (0..self.rows.len()).find(|i| self.is_item(*i)) {
+            self.cursor = i;
+        }
+        self.top = 0;
+        self.scroll(height);
+    }
+    fn last_item(&mut self, height: usize) {
+        if let Some(i) = (0..self.rows.len()).rev().find(|i| self.is_item(*i)) {
+            self.cursor = i;
+        }
+        self.scroll(height);
+    }
+    fn scroll(&mut self, height: usize) {
+        let height = height.max(1);
+        // show the section header above the first item of a section
+        let want_top = if self.cursor > 0 && !self.is_item(self.cursor - 1) {
+            self.cursor - 1
+        } else {
+            self.cursor
+        };
+        if want_top < self.top {
+            self.top = want_top;
+        } else if self.cursor >= self.top + height {
+            self.top = self.cursor + 1 - height;
+        }
+    }
+}
+
+/// A folder's children, or a search, paged from the server.
+#[derive(Debug, Clone)]
+pub struct ListView {
+    pub parent_id: Option<String>,
+    pub search: Option<String>,
+    pub list: PagedList,
+}
+
+/// One item with all its fields.
+#[derive(Debug, Clone)]
+pub struct DetailsView {
+    pub item_id: String,
+    pub item: Option<Box<BaseItemDto>>,
+    pub error: Option<String>,
+    pub scroll: u16,
+}
+
+fn is_container(item: &BaseItemDto) -> bool {
+    item.is_folder.unwrap_or(false)
+}
+
+fn name_of(item: &BaseItemDto) -> String {
+    item.name.clone().unwrap_or_else(|| "(no name)".into())
+}
+
+/// Open a server's session, or switch to it when it is already open.
+pub fn open_session(state: &mut State, server_id: &str, name: &str) -> Vec<Effect> {
+    if let Some(i) = state
+        .sessions
+        .iter()
+        .position(|s| s.server_id.eq_ignore_ascii_case(server_id))
+    {
+        state.active = i;
+        state.pane = Pane::Session;
+        return Vec::new();
+    }
+    let generation = state.new_generation();
+    state.sessions.push(SessionView {
+        server_id: server_id.to_string(),
+        name: name.to_string(),
+        stack: vec![Screen {
+            generation,
+            title: "Home".into(),
+            view: View::Home(HomeView {
+                loading: true,
+                ..Default::default()
+            }),
+        }],
+        last_search: String::new(),
+    });
+    state.active = state.sessions.len() - 1;
+    state.pane = Pane::Session;
+    vec![Effect::Load {
+        server_id: server_id.to_string(),
+        generation,
+        request: Request::Home,
+    }]
+}
+
+/// The effects that fetch the pages the current list needs.
+fn page_effects(server_id: &str, screen: &mut Screen, height: usize) -> Vec<Effect> {
+    let generation = screen.generation;
+    let View::List(lv) = &mut screen.view else {
+        return Vec::new();
+    };
+    lv.list
+        .wanted(height)
+        .into_iter()
+        .map(|p| Effect::Load {
+            server_id: server_id.to_string(),
+            generation,
+            request: Request::Page {
+                parent_id: lv.parent_id.clone(),
+                search: lv.search.clone(),
+                start: p * PAGE_SIZE,
+                limit: PAGE_SIZE,
+            },
+        })
+        .collect()
+}
+
+fn push_screen(state: &mut State, title: String, view: View) -> Vec<Effect> {
+    let generation = state.new_generation();
+    let height = state.list_height();
+    let Some(sess) = state.sessions.get_mut(state.active) else {
+        return Vec::new();
+    };
+    let server_id = sess.server_id.clone();
+    sess.stack.push(Screen {
+        generation,
+        title,
+        view,
+    });
+    load_current(&server_id, sess.current_mut(), height)
+}
+
+/// The requests that fill the screen on top (after it was pushed or reloaded).
+fn load_current(server_id: &str, screen: &mut Screen, height: usize) -> Vec<Effect> {
+    let generation = screen.generation;
+    let request = match &screen.view {
+        View::Home(_) => Request::Home,
+        View::Details(d) => Request::Item(d.item_id.clone()),
+        View::List(_) => return page_effects(server_id, screen, height),
+    };
+    vec![Effect::Load {
+        server_id: server_id.to_string(),
+        generation,
+        request,
+    }]
+}
+
+fn open_item(state: &mut State, item: BaseItemDto, details: bool) -> Vec<Effect> {
+    let Some(id) = item.id.clone() else {
+        return Vec::new();
+    };
+    let title = name_of(&item);
+    if is_container(&item) && !details {
+        push_screen(
+            state,
+            title,
+            View::List(ListView {
+                parent_id: Some(id),
+                search: None,
+                list: PagedList::default(),
+            }),
+        )
+    } else {
+        push_screen(
+            state,
+            title,
+            View::Details(DetailsView {
+                item_id: id,
+                item: Some(Box::new(item)),
+                error: None,
+                scroll: 0,
+            }),
+        )
+    }
+}
+
+/// The item under the cursor of the current screen.
+pub fn selected_item(screen: &Screen) -> Option<&BaseItemDto> {
+    match &screen.view {
+        View::Home(h) => h.selected(),
+        View::List(l) => l.list.selected(),
+        View::Details(d) => d.item.as_deref(),
+    }
+}
+
+/// Switch tabs: to the session `index`, wrapping.
+pub fn switch_to(state: &mut State, index: usize) {
+    if index < state.sessions.len() {
+        state.active = index;
+        state.pane = Pane::Session;
+    }
+}
+
+/// A key command in a session.
+pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
+    let height = state.list_height();
+    let active = state.active;
+    let Some(sess) = state.sessions.get_mut(active) else {
+        state.pane = Pane::Servers;
+        return Vec::new();
+    };
+    let server_id = sess.server_id.clone();
+    let screen = sess.current_mut();
+    let moved = |screen: &mut Screen, f: &dyn Fn(&mut PagedList)| {
+        if let View::List(l) = &mut screen.view {
+            f(&mut l.list);
+        }
+    };
+    match cmd {
+        Command::Down | Command::Up | Command::PageDown | Command::PageUp => {
+            let (fwd, steps) = match cmd {
+                Command::Down => (true, 1),
+                Command::Up => (false, 1),
+                Command::PageDown => (true, height.max(1)),
+                _ => (false, height.max(1)),
+            };
+            match &mut screen.view {
+                View::Home(h) => h.step(fwd, steps, height),
+                View::List(_) => {
+                    let d = if fwd {
+                        steps as isize
+                    } else {
+                        -(steps as isize)
+                    };
+                    moved(screen, &|l| l.move_by(d, height));
+                }
+                View::Details(d) => {
+                    d.scroll = if fwd {
+                        d.scroll.saturating_add(steps as u16)
+                    } else {
+                        d.scroll.saturating_sub(steps as u16)
+                    }
+                }
+            }
+            return page_effects(&server_id, screen, height);
+        }
+        Command::Top | Command::Bottom => {
+            let top = cmd == Command::Top;
+            match &mut screen.view {
+                View::Home(h) if top => h.first_item(height),
+                View::Home(h) => h.last_item(height),
+                View::List(l) => l.list.move_to(if top { 0 } else { usize::MAX }, height),
+                View::Details(d) => d.scroll = if top { 0 } else { u16::MAX / 2 },
+            }
+            return page_effects(&server_id, screen, height);
+        }
+        Command::Open | Command::Details => {
+            let details = cmd == Command::Details;
+            if let View::Details(_) = screen.view {
+                if !details {
+                    // Enter on a folder's details lists its children
+                    if let Some(it) = selected_item(screen).cloned().filter(is_container) {
+                        return open_item(state, it, false);
+                    }
+                }
+                return Vec::new();
+            }
+            if let Some(it) = selected_item(screen).cloned() {
+                return open_item(state, it, details);
+            }
+        }
+        Command::Back => {
+            if sess.stack.len() > 1 {
+                sess.stack.pop();
+                // answers that were still coming for the screen left are dropped by generation;
+                // the screen below may need pages it gave up while away
+                return page_effects(&server_id, sess.current_mut(), height);
+            }
+            state.pane = Pane::Servers;
+        }
+        Command::Refresh => {
+            let generation = state.next_generation + 1;
+            state.next_generation = generation;
+            let sess = &mut state.sessions[active];
+            let screen = sess.current_mut();
+            screen.generation = generation;
+            match &mut screen.view {
+                View::Home(h) => {
+                    h.loading = true;
+                    h.error = None;
+                }
+                View::List(l) => l.list.clear(),
+                View::Details(d) => d.error = None,
+            }
+            return load_current(&server_id, screen, height);
+        }
+        Command::TogglePlayed | Command::ToggleFavorite => {
+            let Some(item) = selected_item(screen) else {
+                return Vec::new();
+            };
+            let Some(item_id) = item.id.clone() else {
+                return Vec::new();
+            };
+            let data = item.user_data.clone().unwrap_or_default();
+            let request = if cmd == Command::TogglePlayed {
+                Request::SetPlayed {
+                    item_id,
+                    played: !data.played.unwrap_or(false),
+                }
+            } else {
+                Request::SetFavorite {
+                    item_id,
+                    favorite: !data.is_favorite.unwrap_or(false),
+                }
+            };
+            return vec![Effect::Load {
+                server_id,
+                generation: screen.generation,
+                request,
+            }];
+        }
+        Command::Search => {
+            let text = sess.last_search.clone();
+            state.overlay = Some(Overlay::Search(text));
+        }
+        Command::CloseTab => {
+            state.sessions.remove(active);
+            if state.sessions.is_empty() {
+                state.active = 0;
+                state.pane = Pane::Servers;
+            } else {
+                state.active = active.min(state.sessions.len() - 1);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The search prompt was submitted: a list of what matches across the server.
+pub fn search(state: &mut State, text: String) -> Vec<Effect> {
+    let text = text.trim().to_string();
+    state.overlay = None;
+    if text.is_empty() {
+        return Vec::new();
+    }
+    if let Some(sess) = state.sessions.get_mut(state.active) {
+        sess.last_search = text.clone();
+    }
+    push_screen(
+        state,
+        format!("Search: {text}"),
+        View::List(ListView {
+            parent_id: None,
+            search: Some(text),
+            list: PagedList::default(),
+        }),
+    )
+}
+
+fn home_rows(data: HomeData) -> Vec<HomeRow> {
+    let mut rows = Vec::new();
+    let mut section = |title: String, items: Vec<BaseItemDto>, empty: &str| {
+        rows.push(HomeRow::Header(title));
+        if items.is_empty() {
+            rows.push(HomeRow::Note(empty.to_string()));
+        }
+        rows.extend(items.into_iter().map(|it| HomeRow::Item(Box::new(it))));
+    };
+    section("Libraries".into(), data.views, "No libraries.");
+    section(
+        "Continue Watching".into(),
+        data.resume,
+        "Nothing in progress.",
+    );
+    section("Next Up".into(), data.next_up, "Nothing next.");
+    for (library, items) in data.latest {
+        section(format!("Latest in {library}"), items, "Nothing new.");
+    }
+    rows
+}
+
+fn apply_user_data(item: &mut BaseItemDto, item_id: &str, data: &UserItemDataDto) {
+    if item.id.as_deref() == Some(item_id) {
+        let mut ud = item.user_data.clone().unwrap_or_default();
+        if data.played.is_some() {
+            ud.played = data.played;
+        }
+        if data.is_favorite.is_some() {
+            ud.is_favorite = data.is_favorite;
+        }
+        ud.playback_position_ticks = data.playback_position_ticks.or(ud.playback_position_ticks);
+        ud.play_count = data.play_count.or(ud.play_count);
+        item.user_data = Some(ud);
+    }
+}
+
+/// An answer for a session came back. Answers for screens no longer on the stack (or reloaded
+/// since) are dropped.
+pub fn loaded(
+    state: &mut State,
+    server_id: &str,
+    generation: u64,
+    result: Result<Loaded, String>,
+) -> Vec<Effect> {
+    let height = state.list_height();
+    let Some(sess) = state
+        .sessions
+        .iter_mut()
+        .find(|s| s.server_id.eq_ignore_ascii_case(server_id))
+    else {
+        return Vec::new();
+    };
+    // marking played/favourite applies to every copy of the item, whichever screen asked
+    if let Ok(Loaded::UserData { item_id, data }) = &result {
+        for screen in &mut sess.stack {
+            match &mut screen.view {
+                View::Home(h) => {
+                    for row in &mut h.rows {
+                        if let HomeRow::Item(it) = row {
+                            apply_user_data(it, item_id, data);
+                        }
+                    }
+                }
+                View::List(l) => {
+                    for it in l.list.cached_mut() {
+                        apply_user_data(it, item_id, data);
+                    }
+                }
+                View::Details(d) => {
+                    if let Some(it) = &mut d.item {
+                        apply_user_data(it, item_id, data);
+                    }
+                }
+            }
+        }
+        return Vec::new();
+    }
+    let is_top = sess.current().generation == generation;
+    let Some(screen) = sess.stack.iter_mut().find(|s| s.generation == generation) else {
+        tracing::debug!(server = server_id, generation, "dropped a stale answer");
+        return Vec::new();
+    };
+    match (&mut screen.view, result) {
+        (View::Home(h), Ok(Loaded::Home(data))) => {
+            h.loading = false;
+            h.error = None;
+            h.rows = home_rows(data);
+            h.first_item(height);
+        }
+        (View::Home(h), Err(e)) => {
+            h.loading = false;
+            h.error = Some(e);
+        }
+        (
+            View::List(l),
+            Ok(Loaded::Page {
+                start,
+                total,
+                items,
+            }),
+        ) => {
+            l.list.insert(start, total, items);
+            l.list.scroll_into_view(height);
+            if is_top {
+                return page_effects(server_id, screen, height);
+            }
+        }
+        (View::Details(d), Ok(Loaded::Item(item))) => {
+            d.item = Some(item);
+            d.error = None;
+        }
+        (View::Details(d), Err(e)) => d.error = Some(e),
+        (View::List(l), Ok(Loaded::PageFailed { start, error })) => l.list.failed(start, error),
+        (View::List(l), Err(e)) => l.list.error = Some(e),
+        (_, Ok(_)) => {
+            tracing::debug!(
+                server = server_id,
+                generation,
+                "an answer of the wrong kind"
+            );
+        }
+    }
+    Vec::new()
+}

@@ -1,0 +1,495 @@
+//! The sign-in pane: Emby Connect with a password, Emby Connect with a PIN, or a server's address
+//! (then one of its public users, or a typed name, and a password). One key (←/→) apart.
+
+use super::action::{Effect, PinCheck};
+use super::keymap::Command;
+use super::{Message, Pane, State};
+use crate::emby::Secret;
+use crate::session::{Probed, ServerReport};
+
+/// How long a PIN is shown before a new one is asked for (Emby Connect keeps them ~10 minutes).
+pub const PIN_LIFETIME_MS: u64 = 10 * 60 * 1000;
+/// How often a shown PIN is checked.
+pub const PIN_POLL_MS: u64 = 3000;
+
+/// The three ways to sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Connect,
+    Pin,
+    Address,
+}
+
+impl Method {
+    pub const ALL: [Method; 3] = [Method::Connect, Method::Pin, Method::Address];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Method::Connect => "Emby Connect",
+            Method::Pin => "Emby Connect PIN",
+            Method::Address => "Server address",
+        }
+    }
+}
+
+/// A password being typed: never shown, never in a Debug print, cleared after each attempt.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Masked(String);
+
+impl Masked {
+    pub fn len(&self) -> usize {
+        self.0.chars().count()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn push(&mut self, c: char) {
+        self.0.push(c);
+    }
+    pub fn pop(&mut self) {
+        self.0.pop();
+    }
+    /// The password for one attempt; the field is empty afterwards.
+    pub fn take(&mut self) -> Secret {
+        Secret::new(std::mem::take(&mut self.0))
+    }
+}
+
+impl std::fmt::Debug for Masked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<masked>")
+    }
+}
+
+/// Where the PIN flow stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinView {
+    Idle,
+    Asking,
+    Showing {
+        pin: String,
+        expires_at_ms: u64,
+        next_check_ms: u64,
+        checking: bool,
+    },
+    Finishing,
+}
+
+/// The server chosen for a local sign-in, with the users it lists publicly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub server_id: String,
+    pub name: String,
+    pub users: Vec<String>,
+}
+
+/// What `--demo` tells a newcomer on the sign-in pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoHint {
+    pub lines: Vec<String>,
+}
+
+/// The sign-in pane.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub method: Method,
+    /// The focused field of the current method.
+    pub focus: usize,
+    pub connect_user: String,
+    pub connect_password: Masked,
+    pub pin: PinView,
+    /// Where the PIN is entered.
+    pub pin_page: String,
+    pub address: String,
+    pub target: Option<Target>,
+    pub local_user: String,
+    pub local_password: Masked,
+    /// Waiting for an answer: what for.
+    pub busy: Option<String>,
+    pub error: Option<String>,
+    pub info: Option<String>,
+    pub demo: Option<DemoHint>,
+}
+
+impl SignIn {
+    pub fn new(pin_page: String) -> Self {
+        SignIn {
+            method: Method::Connect,
+            focus: 0,
+            connect_user: String::new(),
+            connect_password: Masked::default(),
+            pin: PinView::Idle,
+            pin_page,
+            address: String::new(),
+            target: None,
+            local_user: String::new(),
+            local_password: Masked::default(),
+            busy: None,
+            error: None,
+            info: None,
+            demo: None,
+        }
+    }
+
+    /// The number of text fields of the current method (and step).
+    pub fn field_count(&self) -> usize {
+        match (self.method, &self.target) {
+            (Method::Connect, _) => 2,
+            (Method::Pin, _) => 0,
+            (Method::Address, None) => 1,
+            (Method::Address, Some(_)) => 2,
+        }
+    }
+
+    /// Whether the focused field is a password.
+    pub fn focus_is_password(&self) -> bool {
+        self.focus == 1 && matches!(self.method, Method::Connect | Method::Address)
+    }
+
+    fn type_char(&mut self, c: char) {
+        match (self.method, self.focus, self.target.is_some()) {
+            (Method::Connect, 0, _) => self.connect_user.push(c),
+            (Method::Connect, _, _) => self.connect_password.push(c),
+            (Method::Address, _, false) => self.address.push(c),
+            (Method::Address, 0, true) => self.local_user.push(c),
+            (Method::Address, _, true) => self.local_password.push(c),
+            (Method::Pin, _, _) => {}
+        }
+    }
+
+    fn delete_char(&mut self) {
+        match (self.method, self.focus, self.target.is_some()) {
+            (Method::Connect, 0, _) => {
+                self.connect_user.pop();
+            }
+            (Method::Connect, _, _) => self.connect_password.pop(),
+            (Method::Address, _, false) => {
+                self.address.pop();
+            }
+            (Method::Address, 0, true) => {
+                self.local_user.pop();
+            }
+            (Method::Address, _, true) => self.local_password.pop(),
+            (Method::Pin, _, _) => {}
+        }
+    }
+
+    /// Cycle through the server's public users on the user field.
+    fn pick_user(&mut self, forward: bool) -> bool {
+        let Some(t) = &self.target else { return false };
+        if self.method != Method::Address || self.focus != 0 || t.users.is_empty() {
+            return false;
+        }
+        let n = t.users.len();
+        let pos = t.users.iter().position(|u| *u == self.local_user);
+        let next = match (pos, forward) {
+            (None, true) => 0,
+            (None, false) => n - 1,
+            (Some(p), true) => (p + 1) % n,
+            (Some(p), false) => (p + n - 1) % n,
+        };
+        self.local_user = t.users[next].clone();
+        true
+    }
+
+    /// Start a local sign-in to a known server (from the servers pane).
+    pub fn for_server(&mut self, report: &ServerReport) {
+        self.method = Method::Address;
+        self.target = Some(Target {
+            server_id: report.id.clone(),
+            name: report.name.clone(),
+            users: Vec::new(),
+        });
+        self.address = report
+            .address
+            .clone()
+            .or_else(|| report.manual_address.clone())
+            .unwrap_or_default();
+        self.focus = 0;
+        self.error = None;
+        self.info = Some(format!("Sign in to {} with one of its users.", report.name));
+    }
+}
+
+fn switch_method(s: &mut SignIn, forward: bool) -> Vec<Effect> {
+    let i = Method::ALL.iter().position(|m| *m == s.method).unwrap_or(0);
+    let n = Method::ALL.len();
+    s.method = Method::ALL[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }];
+    s.focus = 0;
+    s.error = None;
+    s.info = None;
+    if s.method == Method::Pin && s.pin == PinView::Idle {
+        s.pin = PinView::Asking;
+        return vec![Effect::PinCreate];
+    }
+    Vec::new()
+}
+
+fn submit(state: &mut State) -> Vec<Effect> {
+    let s = &mut state.signin;
+    if s.busy.is_some() {
+        return Vec::new();
+    }
+    s.error = None;
+    match s.method {
+        Method::Connect if s.focus == 0 => {
+            s.focus = 1;
+            Vec::new()
+        }
+        Method::Connect => {
+            if s.connect_user.trim().is_empty() {
+                s.error = Some("Type your Emby Connect name or e-mail first.".into());
+                s.focus = 0;
+                return Vec::new();
+            }
+            s.busy = Some("Signing in to Emby Connect…".into());
+            vec![Effect::ConnectSignIn {
+                user: s.connect_user.trim().to_string(),
+                password: s.connect_password.take(),
+            }]
+        }
+        Method::Pin => match s.pin {
+            PinView::Asking | PinView::Finishing => Vec::new(),
+            _ => {
+                s.pin = PinView::Asking;
+                vec![Effect::PinCreate]
+            }
+        },
+        Method::Address => match &s.target {
+            None => {
+                if s.address.trim().is_empty() {
+                    s.error = Some("Type the server's address, e.g. 192.168.1.10:8096.".into());
+                    return Vec::new();
+                }
+                s.busy = Some(format!("Asking {}…", s.address.trim()));
+                vec![Effect::ProbeAddress(s.address.trim().to_string())]
+            }
+            Some(_) if s.focus == 0 => {
+                s.focus = 1;
+                Vec::new()
+            }
+            Some(t) => {
+                if s.local_user.trim().is_empty() {
+                    s.error = Some("Pick or type a user name first.".into());
+                    s.focus = 0;
+                    return Vec::new();
+                }
+                s.busy = Some(format!("Signing in to {}…", t.name));
+                vec![Effect::SignInLocal {
+                    server_id: t.server_id.clone(),
+                    user: s.local_user.trim().to_string(),
+                    password: s.local_password.take(),
+                }]
+            }
+        },
+    }
+}
+
+/// A key command on the sign-in pane.
+pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
+    let s = &mut state.signin;
+    match cmd {
+        Command::Submit => return submit(state),
+        Command::NextMethod => return switch_method(s, true),
+        Command::PrevMethod => return switch_method(s, false),
+        Command::NextField | Command::Down
+            if !(cmd == Command::Down && s.pick_user(true)) && s.field_count() > 0 =>
+        {
+            s.focus = (s.focus + 1) % s.field_count();
+        }
+        Command::PrevField | Command::Up
+            if !(cmd == Command::Up && s.pick_user(false)) && s.field_count() > 0 =>
+        {
+            s.focus = (s.focus + s.field_count() - 1) % s.field_count();
+        }
+        Command::DeleteChar => s.delete_char(),
+        Command::ToServers => {
+            if s.method == Method::Address && s.target.is_some() && s.busy.is_none() {
+                s.target = None;
+                s.focus = 0;
+                s.error = None;
+                s.info = None;
+            } else {
+                state.pane = Pane::Servers;
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// A printable key typed on the sign-in pane.
+pub fn type_char(state: &mut State, c: char) {
+    state.signin.type_char(c);
+}
+
+/// Signed in to Emby Connect (password or PIN): on to the servers, which are listed afresh.
+pub fn connect_done(state: &mut State, result: Result<String, String>) -> Vec<Effect> {
+    let s = &mut state.signin;
+    s.busy = None;
+    match result {
+        Ok(name) => {
+            s.pin = PinView::Idle;
+            s.error = None;
+            state.connect_user = Some(name.clone());
+            state.pane = Pane::Servers;
+            state.servers.message = Some(Message::info(format!(
+                "Signed in to Emby Connect as {name}. Finding your servers…"
+            )));
+            state.servers.refreshing = true;
+            vec![Effect::Refresh]
+        }
+        Err(e) => {
+            if s.method == Method::Connect {
+                s.focus = 1;
+            }
+            if s.method == Method::Pin {
+                s.pin = PinView::Idle;
+            }
+            s.error = Some(e);
+            Vec::new()
+        }
+    }
+}
+
+pub fn pin_created(state: &mut State, result: Result<String, String>) {
+    let now = state.now_ms;
+    let s = &mut state.signin;
+    match result {
+        Ok(pin) => {
+            s.pin = PinView::Showing {
+                pin,
+                expires_at_ms: now + PIN_LIFETIME_MS,
+                next_check_ms: now + PIN_POLL_MS,
+                checking: false,
+            };
+        }
+        Err(e) => {
+            s.pin = PinView::Idle;
+            s.error = Some(e);
+        }
+    }
+}
+
+pub fn pin_checked(state: &mut State, pin: &str, result: Result<PinCheck, String>) -> Vec<Effect> {
+    let now = state.now_ms;
+    let s = &mut state.signin;
+    let PinView::Showing {
+        pin: shown,
+        next_check_ms,
+        checking,
+        ..
+    } = &mut s.pin
+    else {
+        return Vec::new();
+    };
+    if shown != pin {
+        return Vec::new(); // an answer about a PIN already replaced
+    }
+    *checking = false;
+    *next_check_ms = now + PIN_POLL_MS;
+    match result {
+        Ok(PinCheck::Waiting) => Vec::new(),
+        Ok(PinCheck::Confirmed) => {
+            let pin = pin.to_string();
+            s.pin = PinView::Finishing;
+            s.error = None;
+            vec![Effect::PinFinish { pin }]
+        }
+        Ok(PinCheck::Expired) => {
+            s.info = Some("That PIN expired; here is a new one.".into());
+            s.pin = PinView::Asking;
+            vec![Effect::PinCreate]
+        }
+        Err(e) => {
+            s.error = Some(format!("Checking the PIN failed: {e} (trying again)"));
+            Vec::new()
+        }
+    }
+}
+
+/// The clock moved: check a shown PIN every few seconds while it is on screen, renew it on expiry.
+pub fn tick(state: &mut State) -> Vec<Effect> {
+    let now = state.now_ms;
+    let on_screen = state.pane == Pane::SignIn && state.signin.method == Method::Pin;
+    let s = &mut state.signin;
+    let PinView::Showing {
+        pin,
+        expires_at_ms,
+        next_check_ms,
+        checking,
+    } = &mut s.pin
+    else {
+        return Vec::new();
+    };
+    if !on_screen {
+        return Vec::new();
+    }
+    if now >= *expires_at_ms {
+        s.info = Some("That PIN expired; here is a new one.".into());
+        s.pin = PinView::Asking;
+        return vec![Effect::PinCreate];
+    }
+    if !*checking && now >= *next_check_ms {
+        *checking = true;
+        return vec![Effect::PinCheck { pin: pin.clone() }];
+    }
+    Vec::new()
+}
+
+pub fn address_probed(state: &mut State, result: Result<Probed, String>) {
+    let s = &mut state.signin;
+    s.busy = None;
+    match result {
+        Ok(p) => {
+            s.error = None;
+            s.info = Some(if p.users.is_empty() {
+                format!("{} answered. Type a user name and password.", p.name)
+            } else {
+                format!(
+                    "{} answered. Pick a user with ↑/↓ or type a name, then the password.",
+                    p.name
+                )
+            });
+            if let Some(first) = p.users.first() {
+                s.local_user = first.clone();
+            }
+            s.target = Some(Target {
+                server_id: p.id,
+                name: p.name,
+                users: p.users,
+            });
+            s.focus = if s.local_user.is_empty() { 0 } else { 1 };
+        }
+        Err(e) => s.error = Some(e),
+    }
+}
+
+pub fn local_signed_in(state: &mut State, server_id: &str, result: Result<ServerReport, String>) {
+    state.signin.busy = None;
+    match result {
+        Ok(report) => {
+            state.signin.target = None;
+            state.signin.error = None;
+            state.signin.info = None;
+            let name = report.user_name.clone().unwrap_or_default();
+            let msg = format!("Signed in to {} as {name}. Enter opens it.", report.name);
+            state.servers.upsert(report);
+            state.servers.select_id(server_id);
+            state.servers.message = Some(Message::info(msg));
+            state.pane = Pane::Servers;
+        }
+        Err(e) => {
+            state.signin.focus = 1;
+            if state.pane == Pane::SignIn {
+                state.signin.error = Some(e);
+            } else {
+                state.servers.message = Some(Message::error(e));
+            }
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! The update function on its own: generations, mouse, resize, secrets.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+use super::browse::View;
+use super::*;
+use crate::emby::models::BaseItemDto;
+use crate::session::ServerReport;
+
+fn report(id: &str) -> ServerReport {
+    ServerReport {
+        id: id.into(),
+        name: id.to_uppercase(),
+        source: "manual",
+        state: "signed_in",
+        mode: Some("manual"),
+        address: None,
+        local_address: None,
+        remote_address: None,
+        manual_address: None,
+        user_id: None,
+        user_name: None,
+        latency_ms: None,
+        error: None,
+        link_type: None,
+        last_used_ms: 0,
+    }
+}
+
+fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn items(start: usize, n: usize) -> Vec<BaseItemDto> {
+    (start..start + n)
+        .map(|i| BaseItemDto {
+            id: Some(format!("i{i}")),
+            name: Some(format!("item {i}")),
+            ..Default::default()
+        })
+        .collect()
+}
+
+/// A state with server "a" open on a list of `total` items, the first page loaded.
+fn on_a_list(total: usize) -> (State, u64) {
+    let mut s = State::new("pin");
+    update(&mut s, Action::Resize(80, 24));
+    update(
+        &mut s,
+        Action::Started {
+            connect_user: None,
+            servers: vec![report("a"), report("b")],
+            notices: vec![],
+        },
+    );
+    let e = key(&mut s, KeyCode::Enter);
+    let Some(Effect::Load { generation, .. }) = e.first() else {
+        panic!("{e:?}")
+    };
+    let folder = BaseItemDto {
+        id: Some("f".into()),
+        name: Some("Folder".into()),
+        is_folder: Some(true),
+        ..Default::default()
+    };
+    update(
+        &mut s,
+        Action::Loaded {
+            server_id: "a".into(),
+            generation: *generation,
+            result: Ok(Loaded::Home(HomeData {
+                views: vec![folder],
+                ..Default::default()
+            })),
+        },
+    );
+    let e = key(&mut s, KeyCode::Enter);
+    let Some(Effect::Load {
+        generation,
+        request: Request::Page { start: 0, .. },
+        ..
+    }) = e.first()
+    else {
+        panic!("{e:?}")
+    };
+    let g = *generation;
+    update(
+        &mut s,
+        Action::Loaded {
+            server_id: "a".into(),
+            generation: g,
+            result: Ok(Loaded::Page {
+                start: 0,
+                total,
+                items: items(0, total.min(100)),
+            }),
+        },
+    );
+    (s, g)
+}
+
+fn list(s: &State) -> &paging::PagedList {
+    match &s.sessions[s.active].current().view {
+        View::List(l) => &l.list,
+        _ => panic!("not a list"),
+    }
+}
+
+#[test]
+fn an_answer_for_a_screen_left_is_dropped() {
+    let (mut s, g) = on_a_list(1000);
+    key(&mut s, KeyCode::Esc); // back home
+    update(
+        &mut s,
+        Action::Loaded {
+            server_id: "a".into(),
+            generation: g,
+            result: Ok(Loaded::Page {
+                start: 100,
+                total: 1000,
+                items: items(100, 100),
+            }),
+        },
+    );
+    assert!(matches!(s.sessions[0].current().view, View::Home(_)));
+}
+
+#[test]
+fn a_reload_drops_answers_of_the_previous_generation() {
+    let (mut s, g) = on_a_list(1000);
+    let e = key(&mut s, KeyCode::Char('r'));
+    assert!(!e.is_empty());
+    update(
+        &mut s,
+        Action::Loaded {
+            server_id: "a".into(),
+            generation: g,
+            result: Ok(Loaded::Page {
+                start: 0,
+                total: 5,
+                items: items(0, 5),
+            }),
+        },
+    );
+    assert_eq!(list(&s).total, None, "the stale answer did not land");
+}
+
+#[test]
+fn moving_asks_only_for_missing_pages_and_end_only_for_the_last() {
+    let (mut s, _) = on_a_list(100_000);
+    assert!(key(&mut s, KeyCode::Char('j')).is_empty(), "page 0 is here");
+    let e = key(&mut s, KeyCode::End);
+    let starts: Vec<usize> = e
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Load {
+                request: Request::Page { start, .. },
+                ..
+            } => Some(*start),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(starts, vec![99_900]);
+    assert_eq!(list(&s).cursor, 99_999);
+}
+
+#[test]
+fn the_mouse_scrolls_clicks_a_row_and_clicks_a_tab() {
+    let (mut s, _) = on_a_list(1000);
+    let ev = |kind, column, row| {
+        Action::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    update(&mut s, ev(MouseEventKind::ScrollDown, 10, 10));
+    assert_eq!(list(&s).cursor, 3);
+    let rows = layout::session_rows(s.areas().body);
+    update(
+        &mut s,
+        ev(MouseEventKind::Down(MouseButton::Left), 10, rows.y + 7),
+    );
+    assert_eq!(list(&s).cursor, 7);
+    // the "Servers" tab
+    let (_, from, _) = tab_spans(&s)
+        .into_iter()
+        .find(|(t, _, _)| *t == Tab::Servers)
+        .unwrap();
+    update(
+        &mut s,
+        ev(MouseEventKind::Down(MouseButton::Left), from + 1, 0),
+    );
+    assert_eq!(s.pane, Pane::Servers);
+}
+
+#[test]
+fn a_resize_keeps_the_cursor_visible() {
+    let (mut s, _) = on_a_list(1000);
+    for _ in 0..15 {
+        key(&mut s, KeyCode::Char('j'));
+    }
+    update(&mut s, Action::Resize(80, 10));
+    let l = list(&s);
+    let h = s.list_height();
+    assert!(
+        l.cursor >= l.top && l.cursor < l.top + h,
+        "{} {} {h}",
+        l.cursor,
+        l.top
+    );
+}
+
+#[test]
+fn errors_never_end_the_program() {
+    let (mut s, g) = on_a_list(1000);
+    update(
+        &mut s,
+        Action::Loaded {
+            server_id: "a".into(),
+            generation: g,
+            result: Err("boom".into()),
+        },
+    );
+    update(&mut s, Action::ServerOpFailed("bad".into()));
+    update(
+        &mut s,
+        Action::Loaded {
+            server_id: "nobody".into(),
+            generation: 999,
+            result: Err("x".into()),
+        },
+    );
+    assert!(!s.quit);
+    assert_eq!(list(&s).error.as_deref(), Some("boom"));
+}
+
+#[test]
+fn passwords_never_show_in_debug_output() {
+    let mut s = State::new("pin");
+    s.pane = Pane::SignIn;
+    key(&mut s, KeyCode::Char('m'));
+    key(&mut s, KeyCode::Tab);
+    for c in "hunter2".chars() {
+        key(&mut s, KeyCode::Char(c));
+    }
+    assert!(!format!("{s:?}").contains("hunter2"));
+    let e = key(&mut s, KeyCode::Enter);
+    assert!(s.signin.connect_password.is_empty());
+    assert!(!format!("{e:?}").contains("hunter2"));
+}
+
+#[test]
+fn quit_and_help_everywhere_but_text_fields_take_letters() {
+    let mut s = State::new("pin");
+    s.pane = Pane::SignIn;
+    key(&mut s, KeyCode::Char('q'));
+    assert!(!s.quit);
+    assert_eq!(s.signin.connect_user, "q");
+    key(&mut s, KeyCode::F(1));
+    assert!(matches!(s.overlay, Some(Overlay::Help { .. })));
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.pane, Pane::Servers);
+    key(&mut s, KeyCode::Char('q'));
+    assert!(s.quit);
+}

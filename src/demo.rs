@@ -1,0 +1,67 @@
+//! `emby-tui --demo`: the simulator's demo world in this process on free loopback ports, a
+//! throw-away config dir, and the terminal UI pointed at both.
+
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::app::signin::DemoHint;
+use crate::cli::args::GlobalOptions;
+use crate::emby::{DiscoveryConfig, HttpConfig};
+use crate::session::ManagerConfig;
+use crate::session::race::RaceConfig;
+use crate::sim::{Scenario, Sim};
+use crate::tui::{self, Setup};
+
+/// The demo scenario, built in so `--demo` works from any directory.
+pub const DEMO_SCENARIO: &str = include_str!("../assets/scenarios/demo.toml");
+
+/// What the sign-in pane tells a newcomer.
+pub fn hint(pin_page: &str) -> DemoHint {
+    DemoHint {
+        lines: vec![
+            "Demo: a simulated Emby Connect and four servers run inside this program on loopback ports.".into(),
+            "Sign in with Emby Connect as  demo  with the password  demo  (type, Tab, type, Enter).".into(),
+            format!("Or choose the PIN (→) and confirm it at {pin_page} as demo."),
+            "Then watch the servers fill in: Living Room is reached locally, Cabin only remotely (its".into(),
+            "LocalAddress is black-holed), Friend's Server is shared with you as a guest, and Grandpa's".into(),
+            "Server has invited you (i on the servers pane). Enter opens a server; s back to the list.".into(),
+        ],
+    }
+}
+
+/// Run the demo until the user quits; the simulator and the config dir go with it.
+pub async fn run(global: &GlobalOptions) -> anyhow::Result<()> {
+    let scenario = Scenario::from_toml_str(DEMO_SCENARIO).context("the demo scenario")?;
+    let sim = Sim::start(scenario)
+        .await
+        .context("cannot start the demo simulator")?;
+    let dir = tempfile::Builder::new()
+        .prefix("emby-tui-demo-")
+        .tempdir()
+        .context("cannot make a throw-away config dir")?;
+    let cfg = ManagerConfig {
+        config_dir: dir.path().to_path_buf(),
+        connect_url: sim.connect_url(),
+        discovery: Some(DiscoveryConfig {
+            target: sim.discovery_addr(),
+            ..DiscoveryConfig::default()
+        }),
+        race: RaceConfig {
+            head_start: Duration::from_millis(global.head_start_ms),
+            local_timeout: Duration::from_millis(global.local_timeout_ms),
+            remote_timeout: Duration::from_millis(global.remote_timeout_ms),
+            manual_timeout: Duration::from_millis(global.remote_timeout_ms),
+        },
+        http: HttpConfig::default(),
+    };
+    tracing::info!(connect = %sim.connect_url(), "demo simulator started");
+    let setup = Setup {
+        pin_page: sim.pin_page_url(),
+        demo: Some(hint(&sim.pin_page_url())),
+    };
+    let result = tui::run(cfg, setup).await;
+    sim.shutdown().await;
+    drop(dir);
+    result
+}

@@ -1,0 +1,337 @@
+//! The terminal: set up and restored on every way out (normal exit, error, panic, SIGHUP/SIGTERM,
+//! lost input), and the event loop — crossterm events, worker results and a clock tick in, one
+//! coalesced frame out. The loop is generic over the ratatui backend so tests run it headless.
+
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use futures::{FutureExt, Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+use crate::app::{self, Action, Effect, State};
+use crate::session::{ConnectionManager, ManagerConfig};
+
+/// Set when a panic restored the terminal: the loop stops at once.
+static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// Put the terminal back as it was. Safe to call more than once and on a dead terminal.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let mut out = io::stdout();
+    let _ = crossterm::execute!(
+        out,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = out.flush();
+}
+
+/// Raw mode, the alternate screen and mouse capture while alive; restored on drop.
+pub struct TerminalGuard {
+    _private: (),
+}
+
+impl TerminalGuard {
+    pub fn enter() -> io::Result<Self> {
+        install_panic_hook();
+        enable_raw_mode()?;
+        let guard = TerminalGuard { _private: () };
+        crossterm::execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+        )?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// A panic restores the terminal first, then reports (so the message is readable).
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICKED.store(true, Ordering::SeqCst);
+            restore_terminal();
+            tracing::error!(panic = %info, "panic");
+            previous(info);
+        }));
+    });
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// Apply one action and hand its effects to the worker.
+pub fn apply(state: &mut State, action: Action, effects: &UnboundedSender<Effect>) {
+    for effect in app::update(state, action) {
+        if effects.send(effect).is_err() {
+            tracing::warn!("the worker is gone; an effect was dropped");
+        }
+    }
+}
+
+fn event_action(ev: Event) -> Option<Action> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Action::Key(k)),
+        Event::Mouse(m) => Some(Action::Mouse(m)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Why the loop ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    InputClosed,
+    Signal,
+    WorkerGone,
+    Panicked,
+}
+
+/// The event loop: waits for a key, a result or the tick; applies it and everything else that
+/// is already waiting; then draws one frame. Returns when the user quits or input ends.
+pub async fn event_loop<B, E, S>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    mut events: E,
+    effects: &UnboundedSender<Effect>,
+    actions: &mut UnboundedReceiver<Action>,
+    shutdown: S,
+) -> anyhow::Result<Exit>
+where
+    B: Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+    S: std::future::Future<Output = ()>,
+{
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    tokio::pin!(shutdown);
+    let size = terminal.size()?;
+    apply(state, Action::Resize(size.width, size.height), effects);
+    apply(state, Action::Tick(now_ms()), effects);
+    loop {
+        terminal.draw(|f| crate::ui::draw(f, state))?;
+        if state.quit {
+            return Ok(Exit::Quit);
+        }
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => {
+                    if let Some(a) = event_action(ev) {
+                        apply(state, a, effects);
+                    }
+                }
+                Some(Err(e)) => {
+                    tracing::info!(error = %e, "terminal input failed");
+                    return Ok(Exit::InputClosed);
+                }
+                None => return Ok(Exit::InputClosed),
+            },
+            a = actions.recv() => match a {
+                Some(a) => apply(state, a, effects),
+                None => return Ok(Exit::WorkerGone),
+            },
+            _ = tick.tick() => apply(state, Action::Tick(now_ms()), effects),
+            _ = &mut shutdown => return Ok(Exit::Signal),
+        }
+        // Coalesce: whatever else is already waiting goes into the same frame.
+        for _ in 0..1000 {
+            let mut any = false;
+            while let Ok(a) = actions.try_recv() {
+                apply(state, a, effects);
+                any = true;
+            }
+            if let Some(Some(Ok(ev))) = events.next().now_or_never() {
+                if let Some(a) = event_action(ev) {
+                    apply(state, a, effects);
+                }
+                any = true;
+            }
+            if !any {
+                break;
+            }
+        }
+        if PANICKED.load(Ordering::SeqCst) {
+            return Ok(Exit::Panicked);
+        }
+    }
+}
+
+/// SIGHUP (the SSH link dropped), SIGTERM or SIGINT.
+async fn signals() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut hup), Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::hangup()),
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = hup.recv() => tracing::info!("SIGHUP: the terminal went away"),
+            _ = term.recv() => tracing::info!("SIGTERM"),
+            _ = int.recv() => tracing::info!("SIGINT"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// What the sign-in pane says where a PIN is entered, and what `--demo` adds.
+pub struct Setup {
+    pub pin_page: String,
+    pub demo: Option<app::signin::DemoHint>,
+}
+
+/// Run the terminal UI until the user quits.
+pub async fn run(cfg: ManagerConfig, setup: Setup) -> anyhow::Result<()> {
+    let mgr = ConnectionManager::open(cfg)?;
+    let (effects, mut actions) = crate::worker::spawn(mgr);
+    let mut state = State::new(setup.pin_page);
+    state.signin.demo = setup.demo;
+    let _ = effects.send(Effect::Start);
+    let guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let exit = event_loop(
+        &mut terminal,
+        &mut state,
+        EventStream::new(),
+        &effects,
+        &mut actions,
+        signals(),
+    )
+    .await;
+    drop(terminal);
+    drop(guard);
+    // the worker saves and stops when its Effect channel closes; give it a moment
+    drop(effects);
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while actions.recv().await.is_some() {}
+    })
+    .await;
+    match exit? {
+        Exit::Panicked => anyhow::bail!("an internal error stopped the program (see the log)"),
+        e => {
+            tracing::info!(exit = ?e, "the terminal UI ended");
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::backend::TestBackend;
+    use tokio::sync::mpsc::unbounded_channel;
+
+    fn started_with_a_server() -> Action {
+        Action::Started {
+            connect_user: None,
+            servers: vec![crate::session::ServerReport {
+                id: "a".into(),
+                name: "Alpha".into(),
+                source: "manual",
+                state: "signed_in",
+                mode: None,
+                address: None,
+                local_address: None,
+                remote_address: None,
+                manual_address: None,
+                user_id: None,
+                user_name: None,
+                latency_ms: None,
+                error: None,
+                link_type: None,
+                last_used_ms: 0,
+            }],
+            notices: vec![],
+        }
+    }
+
+    #[tokio::test]
+    async fn the_loop_applies_results_draws_and_quits_on_q() {
+        let mut terminal = Terminal::new(TestBackend::new(80, 20)).unwrap();
+        let mut state = State::new("pin");
+        let (etx, _erx) = unbounded_channel();
+        let (atx, mut arx) = unbounded_channel();
+        atx.send(started_with_a_server()).unwrap();
+        // the key comes after the worker's result has been applied
+        let events = futures::stream::once(async {
+            tokio::task::yield_now().await;
+            Ok(Event::Key(KeyEvent::new(
+                KeyCode::Char('q'),
+                KeyModifiers::NONE,
+            )))
+        })
+        .chain(futures::stream::pending());
+        let exit = event_loop(
+            &mut terminal,
+            &mut state,
+            Box::pin(events),
+            &etx,
+            &mut arx,
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::Quit);
+        assert!(terminal.backend().to_string().contains("Alpha"));
+    }
+
+    #[tokio::test]
+    async fn the_loop_ends_when_input_closes_or_a_signal_comes() {
+        let mut terminal = Terminal::new(TestBackend::new(40, 10)).unwrap();
+        let mut state = State::new("pin");
+        let (etx, _erx) = unbounded_channel();
+        let (_atx, mut arx) = unbounded_channel();
+        let exit = event_loop(
+            &mut terminal,
+            &mut state,
+            futures::stream::empty(),
+            &etx,
+            &mut arx,
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::InputClosed);
+        let exit = event_loop(
+            &mut terminal,
+            &mut state,
+            futures::stream::pending(),
+            &etx,
+            &mut arx,
+            std::future::ready(()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::Signal);
+    }
+}

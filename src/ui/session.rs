@@ -1,0 +1,232 @@
+//! A session: the breadcrumb, then the home view, a paged list or an item's details.
+//! A list draws only its visible rows, so its length does not matter.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::format::{count, fit, item_meta, item_title, marks, position, runtime};
+use crate::app::State;
+use crate::app::browse::{DetailsView, HomeRow, HomeView, ListView, SessionView, View};
+use crate::app::layout::{inner, session_parts};
+use crate::emby::models::BaseItemDto;
+
+pub fn draw(frame: &mut Frame, _state: &State, s: &SessionView, area: Rect) {
+    let (crumbs, content) = session_parts(area);
+    let path: Vec<String> = std::iter::once(s.name.clone())
+        .chain(s.stack.iter().map(|sc| sc.title.clone()))
+        .collect();
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            format!(" {}", path.join(" › ")),
+            Style::new().add_modifier(Modifier::BOLD),
+        )),
+        crumbs,
+    );
+    let screen = s.current();
+    match &screen.view {
+        View::Home(h) => home(frame, h, content),
+        View::List(l) => list(frame, &screen.title, l, content),
+        View::Details(d) => details(frame, d, content),
+    }
+}
+
+fn item_line(item: &BaseItemDto, width: usize, selected: bool) -> Line<'static> {
+    let left = format!(" {} {}", marks(item), item_title(item));
+    let right = item_meta(item);
+    let room = width.saturating_sub(right.chars().count() + 2);
+    let left = fit(&left, room);
+    let pad = width.saturating_sub(left.chars().count() + right.chars().count() + 1);
+    let style = if selected {
+        Style::new().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::new()
+    };
+    Line::from(vec![
+        Span::styled(left, style),
+        Span::styled(" ".repeat(pad), style),
+        Span::styled(format!("{right} "), style.fg(Color::DarkGray)),
+    ])
+}
+
+fn home(frame: &mut Frame, h: &HomeView, area: Rect) {
+    let block = Block::bordered().title(" Home ");
+    let rows = inner(area);
+    if h.loading {
+        frame.render_widget(Paragraph::new("  Loading…").block(block), area);
+        return;
+    }
+    if h.rows.is_empty() {
+        let text = match &h.error {
+            Some(e) => format!("  Could not load this server's home: {e} (r to retry)"),
+            None => "  Nothing here.".into(),
+        };
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(Style::new().fg(Color::Red))
+                .wrap(Wrap { trim: false })
+                .block(block),
+            area,
+        );
+        return;
+    }
+    let width = rows.width as usize;
+    let lines: Vec<Line> = h
+        .rows
+        .iter()
+        .enumerate()
+        .skip(h.top)
+        .take(rows.height as usize)
+        .map(|(i, row)| match row {
+            HomeRow::Header(t) => Line::styled(
+                format!(" {t}"),
+                Style::new()
+                    .fg(Color::Cyan)
+                    .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            ),
+            HomeRow::Note(t) => Line::styled(format!("   {t}"), Style::new().fg(Color::DarkGray)),
+            HomeRow::Item(it) => item_line(it, width, i == h.cursor),
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn list(frame: &mut Frame, title: &str, l: &ListView, area: Rect) {
+    let rows = inner(area);
+    let list = &l.list;
+    let heading = match list.total {
+        Some(0) => format!(" {title} · empty "),
+        Some(n) => format!(" {title} · {} of {} ", count(list.cursor + 1), count(n)),
+        None => format!(" {title} "),
+    };
+    let block = Block::bordered().title(heading);
+    if list.is_loading() {
+        frame.render_widget(Paragraph::new("  Loading…").block(block), area);
+        return;
+    }
+    if list.total.is_none() || list.is_empty() {
+        let (text, style) = match (&list.error, &l.search) {
+            (Some(e), _) => (format!("  {e} (r to retry)"), Style::new().fg(Color::Red)),
+            (None, Some(q)) => (format!("  Nothing matches “{q}”."), Style::new()),
+            (None, None) => ("  This folder is empty.".into(), Style::new()),
+        };
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(style)
+                .wrap(Wrap { trim: false })
+                .block(block),
+            area,
+        );
+        return;
+    }
+    let width = rows.width as usize;
+    let end = (list.top + rows.height as usize).min(list.len());
+    let lines: Vec<Line> = (list.top..end)
+        .map(|i| match list.get(i) {
+            Some(it) => item_line(it, width, i == list.cursor),
+            None => {
+                let style = if i == list.cursor {
+                    Style::new().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::new().fg(Color::DarkGray)
+                };
+                Line::styled(format!("    … item {}", count(i + 1)), style)
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn details(frame: &mut Frame, d: &DetailsView, area: Rect) {
+    let block = Block::bordered().title(" Details ");
+    let Some(it) = &d.item else {
+        let text = d.error.clone().unwrap_or_else(|| "Loading…".into());
+        frame.render_widget(Paragraph::new(format!("  {text}")).block(block), area);
+        return;
+    };
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let mut lines = vec![Line::styled(format!(" {}", item_title(it)), bold)];
+    let mut facts = Vec::new();
+    if let Some(k) = &it.item_type {
+        facts.push(k.clone());
+    }
+    if let Some(y) = it.production_year {
+        facts.push(y.to_string());
+    }
+    if let Some(t) = it.run_time_ticks {
+        facts.push(runtime(t));
+    }
+    if let Some(r) = &it.official_rating {
+        facts.push(r.clone());
+    }
+    if let Some(r) = it.community_rating {
+        facts.push(format!("★ {r:.1}"));
+    }
+    lines.push(Line::from(format!(" {}", facts.join(" · "))));
+    if !it.genres.is_empty() {
+        lines.push(Line::from(format!(" Genres: {}", it.genres.join(", "))));
+    }
+    let ud = it.user_data.clone().unwrap_or_default();
+    let mut state = Vec::new();
+    state.push(if ud.played.unwrap_or(false) {
+        "played".to_string()
+    } else {
+        "not played".to_string()
+    });
+    if let Some(p) = ud.playback_position_ticks.filter(|p| *p > 0) {
+        state.push(format!("resume at {}", position(p)));
+    }
+    if ud.is_favorite.unwrap_or(false) {
+        state.push("★ favourite".into());
+    }
+    if let Some(n) = ud.unplayed_item_count.filter(|n| *n > 0) {
+        state.push(format!("{n} unplayed"));
+    }
+    lines.push(Line::from(format!(" {}", state.join(" · "))));
+    lines.push(Line::from(""));
+    if let Some(o) = &it.overview {
+        lines.push(Line::from(format!(" {o}")));
+        lines.push(Line::from(""));
+    }
+    for ms in &it.media_sources {
+        let mut parts = Vec::new();
+        if let Some(c) = &ms.container {
+            parts.push(c.clone());
+        }
+        if let Some(b) = ms.bitrate {
+            parts.push(format!("{} kbit/s", b / 1000));
+        }
+        if let Some(sz) = ms.size {
+            parts.push(format!("{:.1} GB", sz as f64 / 1e9));
+        }
+        lines.push(Line::styled(
+            format!(" Media: {}", parts.join(" · ")),
+            Style::new().fg(Color::Cyan),
+        ));
+        for st in &ms.media_streams {
+            let desc = st
+                .display_title
+                .clone()
+                .or_else(|| st.codec.clone())
+                .unwrap_or_default();
+            lines.push(Line::from(format!(
+                "   {}: {desc}",
+                st.stream_type.as_deref().unwrap_or("Stream")
+            )));
+        }
+    }
+    if it.media_sources.is_empty() {
+        if let Some(c) = &it.container {
+            lines.push(Line::from(format!(" Media: {c}")));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((d.scroll, 0))
+            .block(block),
+        area,
+    );
+}

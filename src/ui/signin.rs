@@ -1,0 +1,143 @@
+//! The sign-in pane.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::bigtext::big;
+use crate::app::State;
+use crate::app::signin::{Method, PinView, SignIn};
+
+fn field<'a>(label: &'a str, value: String, focused: bool) -> Line<'a> {
+    let style = if focused {
+        Style::new().add_modifier(Modifier::BOLD)
+    } else {
+        Style::new()
+    };
+    let cursor = if focused { "█" } else { "" };
+    Line::from(vec![
+        Span::styled(format!("  {label:<16}"), style),
+        Span::styled(
+            format!("{value}{cursor}"),
+            if focused {
+                Style::new().fg(Color::Yellow)
+            } else {
+                Style::new()
+            },
+        ),
+    ])
+}
+
+fn method_line(s: &SignIn) -> Line<'static> {
+    let mut spans = vec![Span::raw("  ")];
+    for m in Method::ALL {
+        let style = if m == s.method {
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        } else {
+            Style::new().fg(Color::Gray)
+        };
+        spans.push(Span::styled(format!(" {} ", m.title()), style));
+        spans.push(Span::raw("  "));
+    }
+    spans.push(Span::styled("(←/→)", Style::new().fg(Color::DarkGray)));
+    Line::from(spans)
+}
+
+fn pin_lines(s: &SignIn, now_ms: u64) -> Vec<Line<'static>> {
+    match &s.pin {
+        PinView::Idle => vec![Line::from("  Press Enter for a PIN.")],
+        PinView::Asking => vec![Line::from("  Asking Emby Connect for a PIN…")],
+        PinView::Finishing => vec![Line::from("  Confirmed. Signing in…")],
+        PinView::Showing {
+            pin, expires_at_ms, ..
+        } => {
+            let mut lines = vec![Line::from(format!(
+                "  Enter this PIN at {} while signed in to Emby Connect:",
+                s.pin_page
+            ))];
+            lines.push(Line::from(""));
+            for row in big(pin) {
+                lines.push(Line::styled(
+                    format!("    {row}"),
+                    Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+                ));
+            }
+            let left = expires_at_ms.saturating_sub(now_ms) / 1000;
+            lines.push(Line::from(""));
+            lines.push(Line::from(
+                "  Signing in continues by itself once the PIN is confirmed.",
+            ));
+            lines.push(Line::from(format!(
+                "  PIN {pin} · expires in {}:{:02} (a new one then comes by itself)",
+                left / 60,
+                left % 60
+            )));
+            lines
+        }
+    }
+}
+
+pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
+    let s = &state.signin;
+    let mut lines = vec![Line::from(""), method_line(s), Line::from("")];
+    match s.method {
+        Method::Connect => {
+            lines.push(field(
+                "Name or e-mail:",
+                s.connect_user.clone(),
+                s.focus == 0,
+            ));
+            lines.push(field(
+                "Password:",
+                "*".repeat(s.connect_password.len()),
+                s.focus == 1,
+            ));
+        }
+        Method::Pin => lines.extend(pin_lines(s, state.now_ms)),
+        Method::Address => match &s.target {
+            None => lines.push(field("Server address:", s.address.clone(), true)),
+            Some(t) => {
+                lines.push(Line::from(format!("  Server:         {}", t.name)));
+                if !t.users.is_empty() {
+                    lines.push(Line::from(format!(
+                        "  Users:          {}",
+                        t.users.join(", ")
+                    )));
+                }
+                lines.push(field("User:", s.local_user.clone(), s.focus == 0));
+                lines.push(field(
+                    "Password:",
+                    "*".repeat(s.local_password.len()),
+                    s.focus == 1,
+                ));
+            }
+        },
+    }
+    lines.push(Line::from(""));
+    if let Some(b) = &s.busy {
+        lines.push(Line::styled(format!("  {b}"), Style::new().fg(Color::Cyan)));
+    }
+    if let Some(e) = &s.error {
+        lines.push(Line::styled(format!("  {e}"), Style::new().fg(Color::Red)));
+    }
+    if let Some(i) = &s.info {
+        lines.push(Line::styled(format!("  {i}"), Style::new().fg(Color::Cyan)));
+    }
+    if let Some(demo) = &s.demo {
+        lines.push(Line::from(""));
+        for l in &demo.lines {
+            lines.push(Line::styled(
+                format!("  {l}"),
+                Style::new().fg(Color::Green),
+            ));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(" Sign in ")),
+        area,
+    );
+}

@@ -1,0 +1,223 @@
+//! The real `emby-tui --demo` in a pseudo-terminal: typed into like a person would, and the
+//! screen read back through a VT100 emulator (sign-in, server list, two sessions, switch, quit).
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+const ROWS: u16 = 40;
+const COLS: u16 = 140;
+
+struct Screen {
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+    _home: tempfile::TempDir,
+}
+
+impl Screen {
+    fn start() -> Screen {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_emby-tui"));
+        cmd.arg("--demo");
+        cmd.env("TERM", "xterm-256color");
+        // the log file and anything else the program keeps go to a throw-away home
+        cmd.env("HOME", home.path());
+        cmd.env("XDG_DATA_HOME", home.path().join("data"));
+        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+        cmd.env("RUST_LOG", "info");
+        let child = pair.slave.spawn_command(cmd).expect("emby-tui starts");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        p.lock().unwrap().process(&buf[..n]);
+                        r.lock().unwrap().extend_from_slice(&buf[..n]);
+                    }
+                }
+            }
+        });
+        Screen {
+            parser,
+            raw,
+            writer,
+            child,
+            _master: pair.master,
+            _home: home,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Wait (bounded) until the screen shows all of `texts`; returns the screen.
+    fn wait_for(&self, texts: &[&str]) -> String {
+        let deadline = Instant::now() + Duration::from_secs(40);
+        loop {
+            let screen = self.contents();
+            if texts.iter().all(|t| screen.contains(t)) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("the screen never showed {texts:?}:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(40);
+        loop {
+            let screen = self.contents();
+            if pred(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("the screen never showed {what}:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // a person types a little slower than a pipe
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    /// Select a server row by its name with g then j presses.
+    fn select_server(&mut self, name: &str) {
+        let screen = self.contents();
+        let lines: Vec<&str> = screen.lines().collect();
+        let header = lines
+            .iter()
+            .position(|l| l.contains("Name") && l.contains("Latency"))
+            .expect("the servers table");
+        let row = lines
+            .iter()
+            .skip(header + 1)
+            .position(|l| l.trim_start_matches('│').starts_with(name))
+            .unwrap_or_else(|| panic!("no row {name}:\n{screen}"));
+        self.send("g");
+        for _ in 0..row {
+            self.send("j");
+        }
+    }
+
+    fn exit_status(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("emby-tui did not exit:\n{}", self.contents());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn raw_output(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
+    }
+}
+
+#[test]
+fn the_demo_signs_in_lists_servers_opens_two_sessions_and_switches() {
+    let mut s = Screen::start();
+    s.wait_for(&["Sign in", "Emby Connect as  demo  with the password  demo"]);
+
+    s.send("demo");
+    s.send("\t");
+    s.send("demo");
+    let typed = s.wait_for(&["****"]);
+    let password_line = typed.lines().find(|l| l.contains("Password:")).unwrap();
+    assert!(
+        password_line.contains("****") && !password_line.contains("demo"),
+        "the password is masked:\n{typed}"
+    );
+    s.send("\r");
+
+    let list = s.wait_until("three reached servers", |screen| {
+        screen.contains("Servers · 3")
+            && !screen.contains("checking…")
+            && ["Living Room", "Cabin", "Friend's Server"]
+                .iter()
+                .all(|n| screen.contains(n))
+    });
+    let line = |name: &str| {
+        list.lines()
+            .find(|l| l.trim_start_matches('│').starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} line:\n{list}"))
+            .to_string()
+    };
+    assert!(line("Living Room").contains("local"), "{list}");
+    assert!(line("Cabin").contains("remote"), "{list}");
+    assert!(line("Friend's Server").contains("guest"), "{list}");
+    assert!(line("Living Room").contains("signed in"), "{list}");
+
+    s.select_server("Living Room");
+    s.send("\r");
+    s.wait_for(&["Living Room › Home", "Libraries", "Movies/"]);
+    s.send("\r"); // into Movies
+    s.wait_for(&["Living Room › Home › Movies", "1 of 120"]);
+
+    s.send("s");
+    s.wait_for(&["Servers · 3"]);
+    s.select_server("Cabin");
+    s.send("\r");
+    s.wait_for(&["Cabin › Home", "2 Cabin", "Libraries"]);
+
+    s.send("1");
+    s.wait_for(&["Living Room › Home › Movies", "1 of 120"]);
+    s.send("\t");
+    s.wait_for(&["Cabin › Home"]);
+
+    s.send("q");
+    let status = s.exit_status();
+    assert!(status.success(), "exit status {status:?}");
+    let raw = s.raw_output();
+    assert!(
+        raw.contains("\u{1b}[?1049l"),
+        "the alternate screen is left on exit"
+    );
+}
+
+#[test]
+fn a_hangup_restores_the_terminal_and_exits() {
+    let mut s = Screen::start();
+    s.wait_for(&["Sign in"]);
+    let pid = s.child.process_id().expect("a pid") as i32;
+    // SIGHUP, as when the SSH link drops
+    let status = std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = s.exit_status();
+    assert!(status.success(), "exit status {status:?}");
+    assert!(s.raw_output().contains("\u{1b}[?1049l"));
+}

@@ -1,0 +1,476 @@
+//! The terminal UI driven headless through its Actions against emby-sim: the worker runs for
+//! real, keys go through the keymap, and the state is checked as the screen would show it.
+
+mod common;
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+use emby_tui::app::browse::View;
+use emby_tui::app::paging::KEEP_PAGES;
+use emby_tui::app::signin::{Method, PIN_POLL_MS, PinView};
+use emby_tui::app::{Action, Effect, Pane, State, update};
+use emby_tui::sim::{AddressKind, Fault};
+use emby_tui::sim::{Scenario, Sim};
+
+struct Harness {
+    state: State,
+    effects: UnboundedSender<Effect>,
+    actions: UnboundedReceiver<Action>,
+    sim: Sim,
+    _dir: tempfile::TempDir,
+}
+
+impl Harness {
+    async fn new(scenario: &str) -> Harness {
+        let scenario = Scenario::load(common::scenario_path(scenario)).expect("scenario loads");
+        let sim = Sim::start(scenario).await.expect("simulator starts");
+        let dir = tempfile::tempdir().unwrap();
+        let mgr = common::manager(&sim, dir.path());
+        let (effects, actions) = emby_tui::worker::spawn(mgr);
+        let mut state = State::new(sim.pin_page_url());
+        state.size = (120, 40);
+        effects.send(Effect::Start).unwrap();
+        let mut h = Harness {
+            state,
+            effects,
+            actions,
+            sim,
+            _dir: dir,
+        };
+        h.until("the saved state is loaded", |s| s.started).await;
+        h
+    }
+
+    fn act(&mut self, a: Action) {
+        for e in update(&mut self.state, a) {
+            self.effects.send(e).expect("worker alive");
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.act(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn press(&mut self, c: char) {
+        self.key(KeyCode::Char(c));
+    }
+
+    fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(c);
+        }
+    }
+
+    /// Apply the worker's results until `pred` holds (bounded; no timing is asserted).
+    async fn until(&mut self, what: &str, pred: impl Fn(&State) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while !pred(&self.state) {
+            match tokio::time::timeout_at(deadline, self.actions.recv()).await {
+                Ok(Some(a)) => self.act(a),
+                Ok(None) => panic!("the worker stopped while waiting for: {what}"),
+                Err(_) => panic!("timed out waiting for: {what}\n{:#?}", self.state.servers),
+            }
+        }
+    }
+
+    async fn sign_in_connect(&mut self, user: &str, password: &str) {
+        assert_eq!(
+            self.state.pane,
+            Pane::SignIn,
+            "a fresh start opens the sign-in pane"
+        );
+        self.typed(user);
+        self.key(KeyCode::Tab);
+        self.typed(password);
+        self.key(KeyCode::Enter);
+        self.until("the servers are listed and reached", |s| {
+            s.pane == Pane::Servers
+                && !s.servers.refreshing
+                && !s.servers.rows.is_empty()
+                && s.servers.checking.is_empty()
+        })
+        .await;
+    }
+
+    fn select_server(&mut self, name: &str) {
+        let i = self
+            .state
+            .servers
+            .rows
+            .iter()
+            .position(|r| r.name == name)
+            .unwrap_or_else(|| panic!("no row {name}"));
+        self.press('g');
+        for _ in 0..i {
+            self.press('j');
+        }
+        assert_eq!(self.state.servers.selected().unwrap().name, name);
+    }
+
+    fn screen(&self) -> &emby_tui::app::browse::Screen {
+        self.state.sessions[self.state.active].current()
+    }
+
+    async fn home_loaded(&mut self) {
+        self.until(
+            "home is loaded",
+            |s| matches!(&s.sessions[s.active].current().view, View::Home(h) if !h.loading),
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn sign_in_list_open_two_sessions_switch_and_browse_into_a_folder() {
+    let mut h = Harness::new("demo.toml").await;
+    h.sign_in_connect("demo", "demo").await;
+    assert_eq!(h.state.connect_user.as_deref(), Some("demo"));
+    assert!(
+        h.state.signin.connect_password.is_empty(),
+        "the password is cleared after the attempt"
+    );
+    assert_eq!(h.state.signin.connect_user, "demo", "the name is kept");
+
+    let row = |h: &Harness, name: &str| {
+        h.state
+            .servers
+            .rows
+            .iter()
+            .find(|r| r.name == name)
+            .unwrap_or_else(|| panic!("no row {name}"))
+            .clone()
+    };
+    let living = row(&h, "Living Room");
+    assert_eq!((living.state, living.mode), ("signed_in", Some("local")));
+    let cabin = row(&h, "Cabin");
+    assert_eq!((cabin.state, cabin.mode), ("signed_in", Some("remote")));
+    assert_eq!(row(&h, "Friend's Server").link_type, Some("guest"));
+
+    // open Living Room and browse into its first library
+    h.select_server("Living Room");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.state.pane, Pane::Session);
+    h.home_loaded().await;
+    let first = emby_tui::app::browse::selected_item(h.screen())
+        .cloned()
+        .unwrap();
+    assert_eq!(first.name.as_deref(), Some("Movies"));
+    h.key(KeyCode::Enter);
+    h.until(
+        "Movies lists its items",
+        |s| matches!(&s.sessions[0].current().view, View::List(l) if l.list.total.is_some()),
+    )
+    .await;
+    let View::List(l) = &h.screen().view else {
+        panic!("a list")
+    };
+    assert_eq!(l.list.total, Some(120));
+    h.press('j');
+    h.press('j');
+
+    // a second session, on Cabin (reached remotely)
+    h.press('s');
+    assert_eq!(h.state.pane, Pane::Servers);
+    h.select_server("Cabin");
+    h.key(KeyCode::Enter);
+    assert_eq!((h.state.sessions.len(), h.state.active), (2, 1));
+    h.home_loaded().await;
+    assert_eq!(h.screen().title, "Home");
+
+    // switch by number and by Tab; each session keeps its place
+    h.press('1');
+    assert_eq!(h.state.active, 0);
+    assert_eq!(h.screen().title, "Movies");
+    let View::List(l) = &h.screen().view else {
+        panic!("a list")
+    };
+    assert_eq!(l.list.cursor, 2);
+    h.key(KeyCode::Tab);
+    assert_eq!(h.state.active, 1);
+    assert_eq!(h.screen().title, "Home");
+    h.key(KeyCode::BackTab);
+    assert_eq!(h.state.active, 0);
+
+    // back goes where we came from
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen().title, "Home");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.state.pane, Pane::Servers);
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_100k_library_opens_pages_lazily_and_end_reaches_the_last_item() {
+    let mut h = Harness::new("large.toml").await;
+    h.sign_in_connect("large", "large").await;
+    h.select_server("Archive");
+    h.key(KeyCode::Enter);
+    h.home_loaded().await;
+    // the first library is Movies (100,000 items)
+    h.key(KeyCode::Enter);
+    h.until(
+        "the first page",
+        |s| matches!(&s.sessions[0].current().view, View::List(l) if l.list.total.is_some()),
+    )
+    .await;
+    let total = match &h.screen().view {
+        View::List(l) => l.list.total.unwrap(),
+        _ => unreachable!(),
+    };
+    assert!(total >= 100_000, "{total}");
+    h.key(KeyCode::End);
+    h.until("the last item is loaded", |s| {
+        matches!(&s.sessions[0].current().view,
+            View::List(l) if l.list.cursor == total - 1 && l.list.selected().is_some())
+    })
+    .await;
+    // page back up a few screens and jump home: only pages around the cursor are kept
+    for _ in 0..5 {
+        h.key(KeyCode::PageUp);
+    }
+    h.key(KeyCode::Home);
+    h.until("the first item again", |s| {
+        matches!(&s.sessions[0].current().view,
+            View::List(l) if l.list.cursor == 0 && l.list.selected().is_some())
+    })
+    .await;
+    let View::List(l) = &h.screen().view else {
+        unreachable!()
+    };
+    assert!(l.list.cached_pages() <= KEEP_PAGES);
+    h.sim.shutdown().await;
+}
+
+fn shown_pin(s: &State) -> Option<String> {
+    match &s.signin.pin {
+        PinView::Showing { pin, .. } => Some(pin.clone()),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_connect_password_is_shown_and_the_name_kept() {
+    let mut h = Harness::new("demo.toml").await;
+    h.typed("demo");
+    h.key(KeyCode::Tab);
+    h.typed("not-it");
+    h.key(KeyCode::Enter);
+    h.until("an error on the sign-in pane", |s| s.signin.error.is_some())
+        .await;
+    assert_eq!(h.state.pane, Pane::SignIn);
+    assert_eq!(h.state.signin.connect_user, "demo");
+    assert!(h.state.signin.connect_password.is_empty());
+    assert!(
+        h.state
+            .signin
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("did not accept"),
+        "{:?}",
+        h.state.signin.error
+    );
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_pin_is_shown_renewed_when_it_expires_and_signs_in_once_confirmed() {
+    let mut h = Harness::new("demo.toml").await;
+    h.act(Action::Tick(1_000));
+    h.key(KeyCode::Right);
+    assert_eq!(h.state.signin.method, Method::Pin);
+    h.until("a PIN", |s| shown_pin(s).is_some()).await;
+    let first = shown_pin(&h.state).unwrap();
+
+    // it expires: the next check renews it by itself
+    h.sim.expire_pins();
+    h.act(Action::Tick(1_000 + PIN_POLL_MS));
+    h.until("a new PIN", |s| shown_pin(s).is_some_and(|p| p != first))
+        .await;
+    let second = shown_pin(&h.state).unwrap();
+
+    // confirmed on the website: the next check signs in, with no key pressed
+    assert!(h.sim.confirm_pin(&second, "demo"));
+    h.act(Action::Tick(1_000 + 3 * PIN_POLL_MS));
+    h.until("signed in and servers listed", |s| {
+        s.pane == Pane::Servers && s.connect_user.is_some() && !s.servers.rows.is_empty()
+    })
+    .await;
+    assert_eq!(h.state.connect_user.as_deref(), Some("demo"));
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn sign_in_by_address_with_a_public_user_then_sign_out_and_remove() {
+    let mut h = Harness::new("demo.toml").await;
+    let living = h.sim.server("Living Room").unwrap();
+    h.key(KeyCode::Left);
+    assert_eq!(h.state.signin.method, Method::Address);
+    h.typed(&living.local_url);
+    h.key(KeyCode::Enter);
+    h.until("the server's public users", |s| s.signin.target.is_some())
+        .await;
+    let users = h.state.signin.target.as_ref().unwrap().users.clone();
+    assert!(users.contains(&"kid".to_string()), "{users:?}");
+
+    // a wrong password: said where the user looks, the name kept, the password cleared
+    h.key(KeyCode::BackTab);
+    while h.state.signin.local_user != "demo" {
+        h.key(KeyCode::Down);
+    }
+    h.key(KeyCode::Tab);
+    h.typed("wrong");
+    h.key(KeyCode::Enter);
+    h.until("an error", |s| s.signin.error.is_some()).await;
+    assert_eq!(h.state.signin.local_user, "demo");
+    assert!(h.state.signin.local_password.is_empty());
+
+    // the right one
+    h.typed("demo");
+    h.key(KeyCode::Enter);
+    h.until("signed in", |s| s.pane == Pane::Servers).await;
+    let row = h.state.servers.selected().unwrap().clone();
+    assert_eq!(row.name, "Living Room");
+    assert_eq!(row.state, "signed_in");
+    assert_eq!(row.user_name.as_deref(), Some("demo"));
+
+    // sign out: the server stays, signed out
+    h.press('x');
+    h.until("signed out", |s| {
+        s.servers
+            .selected()
+            .is_some_and(|r| r.state == "sign_in_required")
+    })
+    .await;
+    // remove it
+    h.press('D');
+    h.until("removed", |s| s.servers.rows.is_empty()).await;
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_invitation_is_accepted_and_the_server_appears() {
+    let mut h = Harness::new("demo.toml").await;
+    h.sign_in_connect("demo", "demo").await;
+    assert!(
+        !h.state
+            .servers
+            .rows
+            .iter()
+            .any(|r| r.name == "Grandpa's Server")
+    );
+    h.press('i');
+    h.until(
+        "the invitations",
+        |s| matches!(&s.overlay, Some(emby_tui::app::Overlay::Invitations(v)) if !v.loading),
+    )
+    .await;
+    h.press('a');
+    h.until("Grandpa's Server is listed and reached", |s| {
+        s.servers
+            .rows
+            .iter()
+            .any(|r| r.name == "Grandpa's Server" && r.state == "signed_in")
+    })
+    .await;
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_dead_server_does_not_hold_up_browsing_another() {
+    let mut h = Harness::new("demo.toml").await;
+    h.sign_in_connect("demo", "demo").await;
+    // Cabin dies on every address; a refresh is under way for it
+    let cabin = common::id_of(&h.sim, "Cabin");
+    let dead = Fault {
+        blackhole: true,
+        ..Default::default()
+    };
+    h.sim.set_fault(&cabin, AddressKind::Local, dead.clone());
+    h.sim.set_fault(&cabin, AddressKind::Remote, dead);
+    h.press('r');
+    h.until("the refresh is under way", |s| {
+        !s.servers.checking.is_empty()
+    })
+    .await;
+    // meanwhile Living Room opens and browses
+    h.select_server("Living Room");
+    h.key(KeyCode::Enter);
+    h.home_loaded().await;
+    assert!(
+        h.state.servers.refreshing,
+        "Living Room answered while Cabin was still being tried"
+    );
+    h.until("Cabin reported unavailable", |s| {
+        s.servers
+            .rows
+            .iter()
+            .any(|r| r.name == "Cabin" && r.state == "unavailable")
+    })
+    .await;
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn mark_played_and_favourite_from_a_list_and_search() {
+    let mut h = Harness::new("demo.toml").await;
+    h.sign_in_connect("demo", "demo").await;
+    h.select_server("Living Room");
+    h.key(KeyCode::Enter);
+    h.home_loaded().await;
+    h.key(KeyCode::Enter); // Movies
+    h.until(
+        "Movies",
+        |s| matches!(&s.sessions[0].current().view, View::List(l) if l.list.selected().is_some()),
+    )
+    .await;
+    let selected = |s: &State| {
+        emby_tui::app::browse::selected_item(s.sessions[0].current())
+            .cloned()
+            .unwrap()
+    };
+    let before = selected(&h.state).user_data.unwrap_or_default();
+    h.press('p');
+    h.press('f');
+    h.until("played and favourite flipped", |s| {
+        let ud = selected(s).user_data.unwrap_or_default();
+        ud.played.unwrap_or(false) != before.played.unwrap_or(false)
+            && ud.is_favorite.unwrap_or(false) != before.is_favorite.unwrap_or(false)
+    })
+    .await;
+
+    // search inside the server
+    h.press('/');
+    h.typed("amber");
+    h.key(KeyCode::Enter);
+    h.until(
+        "search results",
+        |s| matches!(&s.sessions[0].current().view, View::List(l) if l.list.total.is_some()),
+    )
+    .await;
+    let View::List(l) = &h.screen().view else {
+        unreachable!()
+    };
+    assert!(!l.list.is_empty());
+    assert!(
+        l.list
+            .selected()
+            .unwrap()
+            .name
+            .as_deref()
+            .unwrap()
+            .to_lowercase()
+            .contains("amber")
+    );
+    // details of the first result
+    h.press('i');
+    h.until("details with media info", |s| {
+        matches!(&s.sessions[0].current().view,
+            View::Details(d) if d.item.as_ref().is_some_and(|i| !i.media_sources.is_empty()))
+    })
+    .await;
+    h.sim.shutdown().await;
+}

@@ -1,0 +1,411 @@
+//! Every pane in its main states, drawn on ratatui's TestBackend and compared with insta
+//! snapshots. States are built through the same Actions the worker sends, with fixed data (no
+//! ports, ids or clocks), so the snapshots are stable.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use emby_tui::app::signin::DemoHint;
+use emby_tui::app::{Action, HomeData, Invitation, Loaded, Pane, State, update};
+use emby_tui::emby::models::{BaseItemDto, MediaSourceInfo, MediaStream, UserItemDataDto};
+use emby_tui::session::{Probed, ServerReport};
+
+const NOW: u64 = 1_700_000_000_000;
+
+fn draw(state: &State) -> String {
+    let mut t = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
+    t.draw(|f| emby_tui::ui::draw(f, state)).unwrap();
+    t.backend().to_string()
+}
+
+fn act(s: &mut State, a: Action) {
+    let _ = update(s, a);
+}
+
+fn key(s: &mut State, code: KeyCode) {
+    act(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn typed(s: &mut State, text: &str) {
+    for c in text.chars() {
+        key(s, KeyCode::Char(c));
+    }
+}
+
+fn fresh() -> State {
+    let mut s = State::new("https://emby.media/pin");
+    act(&mut s, Action::Resize(100, 30));
+    act(&mut s, Action::Tick(NOW));
+    s
+}
+
+fn started(servers: Vec<ServerReport>) -> State {
+    let mut s = fresh();
+    act(
+        &mut s,
+        Action::Started {
+            connect_user: Some("demo".into()),
+            servers,
+            notices: vec![],
+        },
+    );
+    s
+}
+
+fn report(name: &str, state: &'static str, mode: Option<&'static str>) -> ServerReport {
+    let n = name.len();
+    ServerReport {
+        id: format!("id-{}", name.to_lowercase().replace(' ', "-")),
+        name: name.into(),
+        source: "connect",
+        state,
+        mode,
+        address: mode.map(|_| format!("http://192.168.1.{n}:8096")),
+        local_address: Some(format!("http://192.168.1.{n}:8096")),
+        remote_address: Some(format!("https://{}.example.net:8920", name.len())),
+        manual_address: None,
+        user_id: Some("u1".into()),
+        user_name: Some("demo".into()),
+        latency_ms: mode.map(|_| 12),
+        error: None,
+        link_type: Some("linked"),
+        last_used_ms: NOW - 5 * 60 * 1000,
+    }
+}
+
+fn servers() -> Vec<ServerReport> {
+    let mut cabin = report("Cabin", "signed_in", Some("remote"));
+    cabin.address = cabin.remote_address.clone();
+    cabin.latency_ms = Some(87);
+    let mut friend = report("Friend's Server", "signed_in", Some("local"));
+    friend.link_type = Some("guest");
+    friend.user_name = Some("demo (guest)".into());
+    let mut old = report("Attic", "unavailable", None);
+    old.error = Some("no address answered: local timed out after 3 s, remote refused".into());
+    old.user_name = None;
+    old.last_used_ms = NOW - 9 * 86_400_000;
+    let mut manual = report("Basement", "sign_in_required", Some("manual"));
+    manual.source = "manual";
+    manual.link_type = None;
+    manual.manual_address = Some("http://10.0.0.5:8096".into());
+    manual.error = Some("no saved sign-in".into());
+    manual.user_name = None;
+    vec![
+        report("Living Room", "signed_in", Some("local")),
+        cabin,
+        friend,
+        old,
+        manual,
+    ]
+}
+
+fn item(name: &str, kind: &str, folder: bool, n: i32) -> BaseItemDto {
+    BaseItemDto {
+        id: Some(format!("item-{name}")),
+        name: Some(name.into()),
+        item_type: Some(kind.into()),
+        is_folder: Some(folder),
+        production_year: (!folder).then_some(1990 + n),
+        run_time_ticks: (!folder).then_some(i64::from(80 + n) * 60 * 10_000_000),
+        child_count: folder.then_some(100 + n),
+        user_data: Some(UserItemDataDto {
+            played: Some(n % 3 == 0),
+            is_favorite: Some(n % 4 == 1),
+            playback_position_ticks: Some(if n % 5 == 2 { 6_000_000_000 } else { 0 }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn session_with_home() -> State {
+    let mut s = started(servers());
+    act(&mut s, Action::ServersListed(servers()));
+    act(&mut s, Action::RefreshDone);
+    key(&mut s, KeyCode::Enter);
+    let generation = s.sessions[0].current().generation;
+    let home = HomeData {
+        views: vec![
+            item("Movies", "CollectionFolder", true, 20),
+            item("TV Shows", "CollectionFolder", true, 2),
+        ],
+        resume: vec![item("Wild Coast", "Movie", false, 2)],
+        next_up: vec![],
+        latest: vec![(
+            "Movies".into(),
+            vec![
+                item("Amber Harbor", "Movie", false, 1),
+                item("Blue Meridian", "Movie", false, 3),
+            ],
+        )],
+    };
+    act(
+        &mut s,
+        Action::Loaded {
+            server_id: "id-living-room".into(),
+            generation,
+            result: Ok(Loaded::Home(home)),
+        },
+    );
+    s
+}
+
+#[test]
+fn sign_in_connect_with_the_demo_hint() {
+    let mut s = fresh();
+    act(
+        &mut s,
+        Action::Started {
+            connect_user: None,
+            servers: vec![],
+            notices: vec![],
+        },
+    );
+    s.signin.demo = Some(emby_tui::demo::hint("http://127.0.0.1:PORT/pin"));
+    assert_eq!(s.pane, Pane::SignIn);
+    typed(&mut s, "demo");
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn sign_in_connect_wrong_password_keeps_the_name() {
+    let mut s = fresh();
+    act(
+        &mut s,
+        Action::Started {
+            connect_user: None,
+            servers: vec![],
+            notices: vec![],
+        },
+    );
+    typed(&mut s, "demo");
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "wrong");
+    key(&mut s, KeyCode::Enter);
+    let busy = draw(&s);
+    assert!(busy.contains("Signing in to Emby Connect…"), "{busy}");
+    assert!(!busy.contains("wrong"), "the password is never drawn");
+    act(
+        &mut s,
+        Action::ConnectSignedIn(Err(
+            "Emby Connect did not accept that name or password".into()
+        )),
+    );
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn sign_in_pin_shown_large_with_a_countdown() {
+    let mut s = fresh();
+    s.pane = Pane::SignIn;
+    key(&mut s, KeyCode::Right);
+    act(&mut s, Action::PinCreated(Ok("4821".into())));
+    act(&mut s, Action::Tick(NOW + 65_000));
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn sign_in_by_address_picks_a_public_user() {
+    let mut s = fresh();
+    s.pane = Pane::SignIn;
+    key(&mut s, KeyCode::Left);
+    typed(&mut s, "192.168.1.20:8096");
+    key(&mut s, KeyCode::Enter);
+    act(
+        &mut s,
+        Action::AddressProbed(Ok(Probed {
+            id: "id-basement".into(),
+            name: "Basement".into(),
+            address: "http://192.168.1.20:8096".into(),
+            latency: std::time::Duration::from_millis(3),
+            users: vec!["alice".into(), "bob".into(), "kid".into()],
+        })),
+    );
+    key(&mut s, KeyCode::BackTab);
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.signin.local_user, "bob");
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn sign_in_by_address_unreachable() {
+    let mut s = fresh();
+    s.pane = Pane::SignIn;
+    key(&mut s, KeyCode::Left);
+    typed(&mut s, "10.9.9.9");
+    key(&mut s, KeyCode::Enter);
+    act(
+        &mut s,
+        Action::AddressProbed(Err(
+            "http://10.9.9.9:8096 is unavailable: manual http://10.9.9.9:8096: timed out after 6 s"
+                .into(),
+        )),
+    );
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn servers_empty_list() {
+    let mut s = started(vec![]);
+    act(&mut s, Action::ServersListed(vec![]));
+    act(&mut s, Action::RefreshDone);
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn servers_fill_in_one_by_one() {
+    let mut s = started(vec![]);
+    let all = servers();
+    act(&mut s, Action::ServersListed(all.clone()));
+    act(&mut s, Action::ServerReached(all[1].clone()));
+    act(&mut s, Action::ServerReached(all[3].clone()));
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn servers_all_reached_with_an_error_where_you_look() {
+    let mut s = started(vec![]);
+    act(&mut s, Action::ServersListed(servers()));
+    act(&mut s, Action::RefreshDone);
+    key(&mut s, KeyCode::Char('G'));
+    key(&mut s, KeyCode::Enter);
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn session_home() {
+    let s = session_with_home();
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn session_list_in_the_middle_of_100k_items() {
+    let mut s = session_with_home();
+    key(&mut s, KeyCode::Enter); // Movies
+    let generation = s.sessions[0].current().generation;
+    let page = |start: usize| Action::Loaded {
+        server_id: "id-living-room".into(),
+        generation,
+        result: Ok(Loaded::Page {
+            start,
+            total: 100_000,
+            items: (start..start + 100)
+                .map(|i| item(&format!("Movie {i:06}"), "Movie", false, (i % 30) as i32))
+                .collect(),
+        }),
+    };
+    act(&mut s, page(0));
+    for _ in 0..500 {
+        key(&mut s, KeyCode::PageDown);
+    }
+    // the page under the cursor has come, the one below not yet
+    let cursor_page = match &s.sessions[0].current().view {
+        emby_tui::app::browse::View::List(l) => l.list.cursor / 100,
+        _ => unreachable!(),
+    };
+    act(&mut s, page(cursor_page * 100));
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn session_list_error() {
+    let mut s = session_with_home();
+    key(&mut s, KeyCode::Enter);
+    let generation = s.sessions[0].current().generation;
+    act(
+        &mut s,
+        Action::Loaded {
+            server_id: "id-living-room".into(),
+            generation,
+            result: Ok(Loaded::PageFailed {
+                start: 0,
+                error: "Living Room is unavailable: no address answered".into(),
+            }),
+        },
+    );
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn session_item_details() {
+    let mut s = session_with_home();
+    for _ in 0..2 {
+        key(&mut s, KeyCode::Char('j'));
+    }
+    key(&mut s, KeyCode::Char('i'));
+    let generation = s.sessions[0].current().generation;
+    let mut it = item("Wild Coast", "Movie", false, 2);
+    it.overview = Some("A lighthouse keeper finds a map that leads along the wild coast.".into());
+    it.genres = vec!["Drama".into(), "Adventure".into()];
+    it.official_rating = Some("PG-13".into());
+    it.community_rating = Some(7.4);
+    it.media_sources = vec![MediaSourceInfo {
+        container: Some("mkv".into()),
+        bitrate: Some(8_000_000),
+        size: Some(4_200_000_000),
+        media_streams: vec![
+            MediaStream {
+                stream_type: Some("Video".into()),
+                display_title: Some("1080p H264".into()),
+                ..Default::default()
+            },
+            MediaStream {
+                stream_type: Some("Audio".into()),
+                display_title: Some("English AAC stereo".into()),
+                ..Default::default()
+            },
+        ],
+        ..Default::default()
+    }];
+    act(
+        &mut s,
+        Action::Loaded {
+            server_id: "id-living-room".into(),
+            generation,
+            result: Ok(Loaded::Item(Box::new(it))),
+        },
+    );
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn help_is_built_from_the_keymap() {
+    let mut s = session_with_home();
+    key(&mut s, KeyCode::Char('?'));
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn invitations_overlay() {
+    let mut s = started(servers());
+    act(&mut s, Action::RefreshDone);
+    key(&mut s, KeyCode::Char('i'));
+    act(
+        &mut s,
+        Action::Invitations(Ok(vec![Invitation {
+            id: "id-grandpa".into(),
+            name: "Grandpa's Server".into(),
+        }])),
+    );
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn search_prompt_and_two_tabs_on_a_small_terminal() {
+    let mut s = session_with_home();
+    key(&mut s, KeyCode::Char('s'));
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.sessions.len(), 2);
+    act(&mut s, Action::Resize(60, 14));
+    key(&mut s, KeyCode::Char('/'));
+    typed(&mut s, "amber");
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn a_demo_hint_is_only_where_set() {
+    let s = fresh();
+    assert_eq!(s.signin.demo, None::<DemoHint>);
+}
