@@ -34,6 +34,8 @@ enum Done {
         result: Result<Reached, ManagerError>,
     },
     Discovered(Result<Vec<DiscoveredEntry>, ManagerError>),
+    /// What the LAN said during a refresh.
+    LanFound(Vec<DiscoveredEntry>),
     /// A result that needs nothing from the manager.
     Action(Action),
 }
@@ -52,6 +54,8 @@ pub struct Worker {
     /// Servers being reached now (lower-case id).
     reaching: HashSet<String>,
     gathering: bool,
+    /// LAN discovery of the current refresh is still listening.
+    lan_pending: bool,
     refresh_left: usize,
     refresh_again: bool,
 }
@@ -81,6 +85,7 @@ impl Worker {
             waiting: HashMap::new(),
             reaching: HashSet::new(),
             gathering: false,
+            lan_pending: false,
             refresh_left: 0,
             refresh_again: false,
         }
@@ -117,13 +122,18 @@ impl Worker {
     }
 
     fn start_refresh(&mut self) {
-        if self.gathering || self.refresh_left > 0 {
+        if self.gathering || self.lan_pending || self.refresh_left > 0 {
             self.refresh_again = true;
             return;
         }
+        // Connect and the LAN separately: the list shows as soon as Connect answers, and
+        // servers found on the LAN join it when discovery has finished listening.
         self.gathering = true;
-        let job = self.mgr.gather_job();
-        self.detach(async move { Done::Gathered(job.await) });
+        self.lan_pending = true;
+        let connect = self.mgr.connect_list_job();
+        self.detach(async move { Done::Gathered(connect.await) });
+        let lan = self.mgr.lan_job();
+        self.detach(async move { Done::LanFound(lan.await) });
     }
 
     fn reach(&mut self, server_id: &str, in_refresh: bool) -> bool {
@@ -239,6 +249,9 @@ impl Worker {
                     Err(e) => self.send(Action::ServerOpFailed(e.to_string())),
                 }
             }
+            Effect::Discover if !self.mgr.discovery_enabled() => self.send(Action::Discovered(
+                Err("LAN discovery is off (started with --no-discovery).".into()),
+            )),
             Effect::Discover => {
                 let job = self.mgr.discover_job(DISCOVER_FOR);
                 self.detach(async move { Done::Discovered(job.await) });
@@ -335,15 +348,25 @@ impl Worker {
                 }
                 self.send(Action::ServersListed(self.mgr.reports()));
                 let ids: Vec<String> = self.mgr.reports().into_iter().map(|r| r.id).collect();
-                self.refresh_left = 0;
                 for id in ids {
-                    if self.reach(&id, true) {
+                    if !self.reaching.contains(&key(&id)) && self.reach(&id, true) {
                         self.refresh_left += 1;
                     }
                 }
-                if self.refresh_left == 0 {
-                    self.refresh_finished();
+                self.maybe_refresh_finished();
+            }
+            Done::LanFound(found) => {
+                self.lan_pending = false;
+                let (new, _) = self.merge_discovered(&found);
+                // While the Connect list is still coming, it reaches everything once it is
+                // merged: a server reached now could miss the AccessKey Connect is about to give.
+                let new = if self.gathering { Vec::new() } else { new };
+                for id in new {
+                    if !self.reaching.contains(&key(&id)) && self.reach(&id, true) {
+                        self.refresh_left += 1;
+                    }
                 }
+                self.maybe_refresh_finished();
             }
             Done::Reached {
                 reached,
@@ -357,9 +380,7 @@ impl Worker {
                 self.serve_waiting(&id);
                 if in_refresh {
                     self.refresh_left = self.refresh_left.saturating_sub(1);
-                    if self.refresh_left == 0 {
-                        self.refresh_finished();
-                    }
+                    self.maybe_refresh_finished();
                 } else if let Err(e) = self.mgr.persist() {
                     tracing::warn!(error = %e, "saving failed");
                 }
@@ -395,23 +416,11 @@ impl Worker {
             }
             Done::Discovered(result) => match result {
                 Ok(found) => {
-                    let before: HashSet<String> =
-                        self.mgr.reports().into_iter().map(|r| key(&r.id)).collect();
-                    let g = Gathered {
-                        connect: ConnectList::NotSignedIn,
-                        connect_error: None,
-                        discovered: found.clone(),
-                    };
-                    if let Err(e) = self.mgr.apply_gathered(&g) {
-                        self.send(Action::Discovered(Err(e.to_string())));
+                    let (_, ok) = self.merge_discovered(&found);
+                    if !ok {
                         return;
                     }
                     for d in &found {
-                        if !before.contains(&key(&d.id)) {
-                            if let Some(r) = self.report(&d.id) {
-                                self.send(Action::ServerReached(r));
-                            }
-                        }
                         if !self.reaching.contains(&key(&d.id)) {
                             self.reach(&d.id, false);
                         }
@@ -424,13 +433,50 @@ impl Worker {
         }
     }
 
+    /// Merge servers found on the LAN into the list (dropping nothing); new rows are shown at
+    /// once. Returns the ids of the servers found that were not listed before, and whether it worked.
+    fn merge_discovered(&mut self, found: &[DiscoveredEntry]) -> (Vec<String>, bool) {
+        if found.is_empty() {
+            return (Vec::new(), true);
+        }
+        let before: HashSet<String> = self.mgr.reports().into_iter().map(|r| key(&r.id)).collect();
+        let g = Gathered {
+            connect: ConnectList::NotSignedIn,
+            connect_error: None,
+            discovered: found.to_vec(),
+        };
+        if let Err(e) = self.mgr.apply_gathered(&g) {
+            self.send(Action::ServerOpFailed(e.to_string()));
+            return (Vec::new(), false);
+        }
+        let mut new = Vec::new();
+        for d in found {
+            if !before.contains(&key(&d.id)) {
+                if let Some(r) = self.report(&d.id) {
+                    self.send(Action::ServerReached(r));
+                }
+                new.push(d.id.clone());
+            }
+        }
+        (new, true)
+    }
+
+    fn maybe_refresh_finished(&mut self) {
+        if !self.gathering && !self.lan_pending && self.refresh_left == 0 {
+            self.refresh_finished();
+        }
+    }
+
     fn refresh_finished(&mut self) {
         if let Err(e) = self.mgr.persist() {
             tracing::warn!(error = %e, "saving failed");
         }
-        self.send(Action::RefreshDone);
+        // A refresh asked for meanwhile (e.g. right after a sign-in) runs now; the UI hears
+        // "done" only when the list reflects it.
         if std::mem::take(&mut self.refresh_again) {
             self.start_refresh();
+        } else {
+            self.send(Action::RefreshDone);
         }
     }
 

@@ -28,7 +28,13 @@ impl Harness {
         let scenario = Scenario::load(common::scenario_path(scenario)).expect("scenario loads");
         let sim = Sim::start(scenario).await.expect("simulator starts");
         let dir = tempfile::tempdir().unwrap();
-        let mgr = common::manager(&sim, dir.path());
+        let mut cfg = common::manager_config(&sim, dir.path());
+        cfg.discovery = Some(emby_tui::emby::DiscoveryConfig {
+            target: sim.discovery_addr(),
+            listen_for: Duration::from_millis(300),
+            ..Default::default()
+        });
+        let mgr = emby_tui::session::ConnectionManager::open(cfg).expect("manager opens");
         let (effects, actions) = emby_tui::worker::spawn(mgr);
         let mut state = State::new(sim.pin_page_url());
         state.size = (120, 40);
@@ -472,5 +478,26 @@ async fn mark_played_and_favourite_from_a_list_and_search() {
             View::Details(d) if d.item.as_ref().is_some_and(|i| !i.media_sources.is_empty()))
     })
     .await;
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn discovery_on_the_lan_adds_a_server_that_then_needs_a_sign_in() {
+    let mut h = Harness::new("demo.toml").await;
+    h.key(KeyCode::Esc); // to the (empty) servers pane without signing in
+    assert_eq!(h.state.pane, Pane::Servers);
+    h.press('d');
+    h.until("Living Room found on the LAN and reached", |s| {
+        s.servers.rows.iter().any(|r| {
+            r.name == "Living Room" && r.source == "discovered" && r.state == "sign_in_required"
+        }) && s.servers.checking.is_empty()
+            && s.servers
+                .message
+                .as_ref()
+                .is_some_and(|m| m.text.contains("answered on the LAN"))
+    })
+    .await;
+    let msg = h.state.servers.message.clone().unwrap();
+    assert!(msg.text.contains("1 server answered on the LAN"), "{msg:?}");
     h.sim.shutdown().await;
 }

@@ -40,7 +40,17 @@ impl ServersPane {
 
     /// Update one server's row (or add it).
     pub fn upsert(&mut self, report: ServerReport) {
-        self.checking.remove(&report.id.to_ascii_lowercase());
+        let id = report.id.to_ascii_lowercase();
+        if report.state == "unavailable"
+            && report.latency_ms.is_none()
+            && report.mode.is_none()
+            && report.error.as_deref() == Some("not contacted yet")
+        {
+            // listed (e.g. just found on the LAN) and about to be reached
+            self.checking.insert(id);
+        } else {
+            self.checking.remove(&id);
+        }
         match self
             .rows
             .iter_mut()

@@ -480,6 +480,25 @@ impl ConnectionManager {
         async move { Self::gather_from(connect_session, discovery).await }
     }
 
+    /// Only the Connect list, detached (the LAN is asked separately with [`Self::lan_job`], so
+    /// the list does not wait for discovery to finish listening).
+    pub fn connect_list_job(&self) -> impl Future<Output = Gathered> + Send + 'static {
+        let connect_session = self.connect_session();
+        async move { Self::gather_from(connect_session, None).await }
+    }
+
+    /// LAN discovery with the configured settings, detached (nothing when discovery is off).
+    /// Apply with [`Self::apply_gathered`] and [`ConnectList::NotSignedIn`], which drops nothing.
+    pub fn lan_job(&self) -> impl Future<Output = Vec<DiscoveredEntry>> + Send + 'static {
+        let discovery = self.discovery.clone();
+        async move {
+            match discovery {
+                None => Vec::new(),
+                Some(_) => Self::gather_from(None, discovery).await.discovered,
+            }
+        }
+    }
+
     async fn gather_from(
         connect_session: Option<ConnectSession>,
         discovery: Option<DiscoveryConfig>,
@@ -1079,6 +1098,11 @@ impl ConnectionManager {
                 name: d.name,
             })
             .collect())
+    }
+
+    /// Whether LAN discovery is on (off with `--no-discovery`).
+    pub fn discovery_enabled(&self) -> bool {
+        self.discovery.is_some()
     }
 
     /// LAN discovery on its own, detached from the manager (apply with [`Self::apply_gathered`]).
