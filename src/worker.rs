@@ -12,6 +12,7 @@ use crate::emby::server::ItemsQuery;
 use crate::session::manager::Gathered;
 use crate::session::reach::Reached;
 use crate::session::servers::{ConnectList, DiscoveredEntry};
+use crate::session::store::ConnectAccount;
 use crate::session::{ConnectionManager, ManagerError, Probed, SessionHandle};
 
 /// How long LAN discovery listens when asked from the servers pane.
@@ -36,6 +37,11 @@ enum Done {
     Discovered(Result<Vec<DiscoveredEntry>, ManagerError>),
     /// What the LAN said during a refresh.
     LanFound(Vec<DiscoveredEntry>),
+    /// A Connect sign-in (password or PIN) to remember; `pin` says which way it came.
+    ConnectAccount {
+        result: Result<ConnectAccount, ManagerError>,
+        pin: bool,
+    },
     /// A result that needs nothing from the manager.
     Action(Action),
 }
@@ -169,35 +175,48 @@ impl Worker {
             }
             Effect::Refresh => self.start_refresh(),
             Effect::ConnectSignIn { user, password } => {
-                let r = self.mgr.connect_sign_in(&user, &password).await;
-                self.send(Action::ConnectSignedIn(r.map_err(|e| e.to_string())));
+                let job = self.mgr.connect_sign_in_job(&user, &password);
+                self.detach(async move {
+                    Done::ConnectAccount {
+                        result: job.await,
+                        pin: false,
+                    }
+                });
             }
             Effect::PinCreate => {
-                let r = self.mgr.pin_create().await;
-                self.send(Action::PinCreated(
-                    r.map(|p| p.pin).map_err(|e| e.to_string()),
-                ));
+                let job = self.mgr.pin_create_job();
+                self.detach(async move {
+                    Done::Action(Action::PinCreated(
+                        job.await.map(|p| p.pin).map_err(|e| e.to_string()),
+                    ))
+                });
             }
             Effect::PinCheck { pin } => {
-                let result = self
-                    .mgr
-                    .pin_status(&pin)
-                    .await
-                    .map(|s| {
-                        if s.is_confirmed {
-                            PinCheck::Confirmed
-                        } else if s.is_expired {
-                            PinCheck::Expired
-                        } else {
-                            PinCheck::Waiting
-                        }
-                    })
-                    .map_err(|e| e.to_string());
-                self.send(Action::PinChecked { pin, result });
+                let job = self.mgr.pin_status_job(&pin);
+                self.detach(async move {
+                    let result = job
+                        .await
+                        .map(|s| {
+                            if s.is_confirmed {
+                                PinCheck::Confirmed
+                            } else if s.is_expired {
+                                PinCheck::Expired
+                            } else {
+                                PinCheck::Waiting
+                            }
+                        })
+                        .map_err(|e| e.to_string());
+                    Done::Action(Action::PinChecked { pin, result })
+                });
             }
             Effect::PinFinish { pin } => {
-                let r = self.mgr.pin_finish(&pin).await;
-                self.send(Action::PinSignedIn(r.map_err(|e| e.to_string())));
+                let job = self.mgr.pin_finish_job(&pin);
+                self.detach(async move {
+                    Done::ConnectAccount {
+                        result: job.await,
+                        pin: true,
+                    }
+                });
             }
             Effect::ProbeAddress(address) => match self.mgr.probe_address_job(&address) {
                 Ok(job) => self.detach(async move { Done::Probed(job.await) }),
@@ -338,6 +357,16 @@ impl Worker {
 
     fn done(&mut self, done: Done) {
         match done {
+            Done::ConnectAccount { result, pin } => {
+                let r = result
+                    .and_then(|account| self.mgr.apply_connect_account(account))
+                    .map_err(|e| e.to_string());
+                self.send(if pin {
+                    Action::PinSignedIn(r)
+                } else {
+                    Action::ConnectSignedIn(r)
+                });
+            }
             Done::Gathered(g) => {
                 self.gathering = false;
                 if let Err(e) = self.mgr.apply_gathered(&g) {

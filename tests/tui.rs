@@ -25,10 +25,18 @@ struct Harness {
 
 impl Harness {
     async fn new(scenario: &str) -> Harness {
+        Harness::new_with(scenario, |_| {}).await
+    }
+
+    async fn new_with(
+        scenario: &str,
+        adjust: impl FnOnce(&mut emby_tui::session::ManagerConfig),
+    ) -> Harness {
         let scenario = Scenario::load(common::scenario_path(scenario)).expect("scenario loads");
         let sim = Sim::start(scenario).await.expect("simulator starts");
         let dir = tempfile::tempdir().unwrap();
         let mut cfg = common::manager_config(&sim, dir.path());
+        adjust(&mut cfg);
         cfg.discovery = Some(emby_tui::emby::DiscoveryConfig {
             target: sim.discovery_addr(),
             listen_for: Duration::from_millis(300),
@@ -499,5 +507,34 @@ async fn discovery_on_the_lan_adds_a_server_that_then_needs_a_sign_in() {
     .await;
     let msg = h.state.servers.message.clone().unwrap();
     assert!(msg.text.contains("1 server answered on the LAN"), "{msg:?}");
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_connect_service_that_never_answers_does_not_hold_up_browsing_a_server() {
+    // Requests may take a minute: if the worker waited on Connect, nothing else would move.
+    let mut h = Harness::new_with("demo.toml", |cfg| {
+        cfg.http.request_timeout = Duration::from_secs(120);
+    })
+    .await;
+    h.sign_in_connect("demo", "demo").await;
+    h.sim.set_connect_fault(Fault {
+        blackhole: true,
+        ..Default::default()
+    });
+    // ask the silent Connect service for a PIN, then go browsing
+    h.press('c');
+    assert_eq!(h.state.pane, Pane::SignIn);
+    h.act(Action::Tick(1_000));
+    h.key(KeyCode::Right);
+    assert_eq!(h.state.signin.method, Method::Pin);
+    h.key(KeyCode::Esc);
+    h.select_server("Living Room");
+    h.key(KeyCode::Enter);
+    h.home_loaded().await;
+    assert!(
+        shown_pin(&h.state).is_none(),
+        "Connect has still not answered"
+    );
     h.sim.shutdown().await;
 }

@@ -364,74 +364,127 @@ impl ConnectionManager {
         name_or_email: &str,
         password: &Secret,
     ) -> Result<String, ManagerError> {
-        let result = self
-            .connect
-            .sign_in(name_or_email, password)
-            .await
-            .map_err(|e| {
-                if e.is_unauthorized() || e.is_not_found() || e.status() == Some(400) {
-                    ManagerError::ConnectRejected
-                } else {
-                    e.into()
-                }
-            })?;
-        let user_name = result
-            .user
-            .as_ref()
-            .and_then(|u| u.name.clone())
-            .unwrap_or_else(|| name_or_email.to_string());
-        self.set_connect_account(ConnectAccount {
-            user_id: result.user_id,
-            user_name: Some(user_name.clone()),
-            access_token: result.access_token,
-        })?;
-        Ok(user_name)
+        let account = self.connect_sign_in_job(name_or_email, password).await?;
+        self.apply_connect_account(account)
+    }
+
+    /// The network part of a Connect password sign-in, detached from the manager (the UI worker
+    /// runs it in its own task); apply its result with [`Self::apply_connect_account`].
+    pub fn connect_sign_in_job(
+        &self,
+        name_or_email: &str,
+        password: &Secret,
+    ) -> impl Future<Output = Result<ConnectAccount, ManagerError>> + Send + 'static {
+        let connect = self.connect.clone();
+        let name_or_email = name_or_email.to_string();
+        let password = password.clone();
+        async move {
+            let result = connect
+                .sign_in(&name_or_email, &password)
+                .await
+                .map_err(|e| {
+                    if e.is_unauthorized() || e.is_not_found() || e.status() == Some(400) {
+                        ManagerError::ConnectRejected
+                    } else {
+                        e.into()
+                    }
+                })?;
+            let user_name = result
+                .user
+                .as_ref()
+                .and_then(|u| u.name.clone())
+                .unwrap_or(name_or_email);
+            Ok(ConnectAccount {
+                user_id: result.user_id,
+                user_name: Some(user_name),
+                access_token: result.access_token,
+            })
+        }
+    }
+
+    /// Remember a Connect sign-in (from a password or a PIN) and save. Returns the user name.
+    pub fn apply_connect_account(
+        &mut self,
+        account: ConnectAccount,
+    ) -> Result<String, ManagerError> {
+        let name = account
+            .user_name
+            .clone()
+            .unwrap_or_else(|| "your Emby Connect account".into());
+        self.set_connect_account(account)?;
+        Ok(name)
     }
 
     /// A new PIN for this device.
     pub async fn pin_create(&self) -> Result<PinCreationResult, ManagerError> {
-        Ok(self
-            .connect
-            .create_pin(&self.reacher.identity.device_id)
-            .await?)
+        self.pin_create_job().await
+    }
+
+    /// [`Self::pin_create`], detached from the manager.
+    pub fn pin_create_job(
+        &self,
+    ) -> impl Future<Output = Result<PinCreationResult, ManagerError>> + Send + 'static {
+        let connect = self.connect.clone();
+        let device_id = self.reacher.identity.device_id.clone();
+        async move { Ok(connect.create_pin(&device_id).await?) }
     }
 
     /// Whether the PIN was confirmed or expired. A 404 while polling means "not yet" (as Emby for UWP does).
     pub async fn pin_status(&self, pin: &str) -> Result<PinStatusResult, ManagerError> {
-        match self
-            .connect
-            .pin_status(&self.reacher.identity.device_id, pin)
-            .await
-        {
-            Ok(s) => Ok(s),
-            Err(e) if e.is_not_found() => Ok(PinStatusResult {
-                pin: Some(pin.to_string()),
-                is_confirmed: false,
-                is_expired: false,
-            }),
-            Err(e) => Err(e.into()),
+        self.pin_status_job(pin).await
+    }
+
+    /// [`Self::pin_status`], detached from the manager.
+    pub fn pin_status_job(
+        &self,
+        pin: &str,
+    ) -> impl Future<Output = Result<PinStatusResult, ManagerError>> + Send + 'static {
+        let connect = self.connect.clone();
+        let device_id = self.reacher.identity.device_id.clone();
+        let pin = pin.to_string();
+        async move {
+            match connect.pin_status(&device_id, &pin).await {
+                Ok(s) => Ok(s),
+                Err(e) if e.is_not_found() => Ok(PinStatusResult {
+                    pin: Some(pin),
+                    is_confirmed: false,
+                    is_expired: false,
+                }),
+                Err(e) => Err(e.into()),
+            }
         }
     }
 
     /// Exchange a confirmed PIN for the Connect sign-in. Returns the Connect user name.
     pub async fn pin_finish(&mut self, pin: &str) -> Result<String, ManagerError> {
-        let result = self
-            .connect
-            .exchange_pin(&self.reacher.identity.device_id, pin)
-            .await?;
-        let (Some(user_id), Some(token)) = (result.user_id, result.access_token) else {
-            return Err(ManagerError::Other(
-                "Emby Connect confirmed the PIN but sent no sign-in".into(),
-            ));
-        };
-        let session = self.connect.session(user_id.clone(), token.clone());
-        let user_name = session.user().await.ok().and_then(|u| u.name);
-        self.set_connect_account(ConnectAccount {
-            user_id,
-            user_name: user_name.clone(),
-            access_token: token,
-        })?;
-        Ok(user_name.unwrap_or_else(|| "your Emby Connect account".into()))
+        let account = self.pin_finish_job(pin).await?;
+        self.apply_connect_account(account)
+    }
+
+    /// The network part of [`Self::pin_finish`], detached from the manager; apply its result
+    /// with [`Self::apply_connect_account`].
+    pub fn pin_finish_job(
+        &self,
+        pin: &str,
+    ) -> impl Future<Output = Result<ConnectAccount, ManagerError>> + Send + 'static {
+        let connect = self.connect.clone();
+        let device_id = self.reacher.identity.device_id.clone();
+        let pin = pin.to_string();
+        async move {
+            let result = connect.exchange_pin(&device_id, &pin).await?;
+            let (Some(user_id), Some(token)) = (result.user_id, result.access_token) else {
+                return Err(ManagerError::Other(
+                    "Emby Connect confirmed the PIN but sent no sign-in".into(),
+                ));
+            };
+            let session = connect.session(user_id.clone(), token.clone());
+            let user_name = session.user().await.ok().and_then(|u| u.name);
+            Ok(ConnectAccount {
+                user_id,
+                user_name,
+                access_token: token,
+            })
+        }
     }
 
     fn forget_connect_servers(&mut self) {
