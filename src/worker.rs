@@ -238,6 +238,15 @@ impl Worker {
                     result: Err(e.to_string()),
                 }),
             },
+            Effect::ConnectSignOut => match self.mgr.connect_sign_out_job() {
+                Ok(tell_connect) => {
+                    if let Some(job) = tell_connect {
+                        tokio::spawn(job);
+                    }
+                    self.send(Action::ConnectSignedOut(Ok(self.mgr.reports())));
+                }
+                Err(e) => self.send(Action::ConnectSignedOut(Err(e.to_string()))),
+            },
             Effect::SignOut(id) => match self.mgr.server_sign_out_job(&id) {
                 Ok(revoke) => {
                     tokio::spawn(revoke);

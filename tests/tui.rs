@@ -538,3 +538,29 @@ async fn a_connect_service_that_never_answers_does_not_hold_up_browsing_a_server
     );
     h.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn signing_out_of_connect_keeps_the_servers_and_their_addresses() {
+    let mut h = Harness::new("demo.toml").await;
+    h.sign_in_connect("demo", "demo").await;
+    h.press('C');
+    h.until("signed out of Connect", |s| s.connect_user.is_none())
+        .await;
+    let rows = &h.state.servers.rows;
+    assert_eq!(rows.len(), 3, "servers keep their place in the list");
+    assert!(
+        rows.iter()
+            .all(|r| r.state != "signed_in" && r.local_address.is_some()),
+        "{rows:#?}"
+    );
+    h.press('C');
+    assert!(
+        h.state
+            .servers
+            .message
+            .as_ref()
+            .is_some_and(|m| format!("{m:?}").contains("Not signed in")),
+        "a second C says so"
+    );
+    h.sim.shutdown().await;
+}

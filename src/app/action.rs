@@ -23,6 +23,8 @@ pub enum Action {
     },
     /// The list was rebuilt from what is saved, Connect and the LAN; each entry is being reached.
     ServersListed(Vec<ServerReport>),
+    /// Signed out of Emby Connect: the list as it stands now, or why it failed.
+    ConnectSignedOut(Result<Vec<ServerReport>, String>),
     /// One server was reached (or failed to be): its row fills in.
     ServerReached(ServerReport),
     /// Every server of a refresh has answered or timed out.
@@ -98,6 +100,8 @@ pub enum Effect {
         password: Secret,
     },
     SignOut(String),
+    /// Forget the Connect sign-in and every AccessKey; servers keep their addresses.
+    ConnectSignOut,
     Remove(String),
     Discover,
     ListInvitations,

@@ -15,6 +15,15 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// Every mode with keys of its own, in the order help lists them after the current one.
+    pub const ALL: [Mode; 5] = [
+        Mode::SignIn,
+        Mode::Servers,
+        Mode::Session,
+        Mode::Search,
+        Mode::Invitations,
+    ];
+
     /// In text modes, printable keys not bound here are typed into the focused field.
     pub fn is_text(self) -> bool {
         matches!(self, Mode::SignIn | Mode::Search)
@@ -59,6 +68,7 @@ pub enum Command {
     Discover,
     SignInLocal,
     SignOut,
+    ConnectSignOut,
     Remove,
     Invitations,
     ToSignIn,
@@ -148,6 +158,12 @@ const SERVERS: &[Binding] = &[
     b(&[ch('D'), code(K::Delete)], C::Remove, "remove", true),
     b(&[ch('i')], C::Invitations, "invitations", true),
     b(&[ch('c')], C::ToSignIn, "sign-in pane", false),
+    b(
+        &[ch('C')],
+        C::ConnectSignOut,
+        "sign out of Emby Connect",
+        false,
+    ),
     b(&[code(K::Tab)], C::NextTab, "next session", false),
     b(&[code(K::BackTab)], C::PrevTab, "previous session", false),
     b(&[ch('?')], C::Help, "help", true),

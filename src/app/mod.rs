@@ -461,6 +461,18 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Action::ConnectSignedOut(Ok(list)) => {
+            state.connect_user = None;
+            state.servers.set_rows(list);
+            state.servers.message = Some(Message::info(
+                "Signed out of Emby Connect; servers keep their addresses (l signs in locally).",
+            ));
+            Vec::new()
+        }
+        Action::ConnectSignedOut(Err(e)) => {
+            state.servers.message = Some(Message::error(e));
+            Vec::new()
+        }
         Action::ServersListed(list) => {
             state.servers.checking = list.iter().map(|r| r.id.to_ascii_lowercase()).collect();
             state.servers.set_rows(list);

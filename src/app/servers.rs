@@ -135,6 +135,14 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             Some(r) => p.message = Some(Message::error(format!("Not signed in to {}.", r.name))),
             None => p.message = Some(Message::error("No server is selected.")),
         },
+        Command::ConnectSignOut => {
+            if state.connect_user.is_none() {
+                p.message = Some(Message::error("Not signed in to Emby Connect."));
+                return Vec::new();
+            }
+            p.message = Some(Message::info("Signing out of Emby Connect…"));
+            return vec![Effect::ConnectSignOut];
+        }
         Command::Remove => match selected {
             Some(r) => {
                 p.message = Some(Message::info(format!("Removing {}…", r.name)));

@@ -507,16 +507,31 @@ impl ConnectionManager {
     /// Sign out of Emby Connect: the Connect token and every AccessKey (and the tokens they gave)
     /// are forgotten; servers keep their addresses. The service is told, best effort.
     pub async fn connect_sign_out(&mut self) -> Result<bool, ManagerError> {
-        let Some(session) = self.connect_session() else {
-            return Ok(false);
-        };
-        if let Err(e) = session.logout().await {
-            tracing::info!(error = %e, "Connect logout call failed; forgetting the token anyway");
+        match self.connect_sign_out_job()? {
+            Some(tell_connect) => {
+                tell_connect.await;
+                Ok(true)
+            }
+            None => Ok(false),
         }
+    }
+
+    /// Sign out of Emby Connect now (forgotten and saved); the returned task tells the service,
+    /// best effort, without holding the manager. None when no Connect user was signed in.
+    pub fn connect_sign_out_job(
+        &mut self,
+    ) -> Result<Option<impl Future<Output = ()> + Send + 'static>, ManagerError> {
+        let Some(session) = self.connect_session() else {
+            return Ok(None);
+        };
         self.creds.connect = None;
         self.forget_connect_servers();
         self.save()?;
-        Ok(true)
+        Ok(Some(async move {
+            if let Err(e) = session.logout().await {
+                tracing::info!(error = %e, "Connect logout call failed; the token is forgotten anyway");
+            }
+        }))
     }
 
     // ---- the server list ----

@@ -6,7 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::app::keymap::help_lines;
+use crate::app::keymap::{Mode, help_lines};
 use crate::app::layout::centered;
 use crate::app::{Overlay, State};
 
@@ -21,12 +21,22 @@ pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
                 ),
                 Style::new().add_modifier(Modifier::BOLD),
             )];
-            lines.push(Line::from(""));
-            for (keys, what) in help_lines(*under) {
-                lines.push(Line::from(vec![
-                    Span::styled(format!(" {keys:<28}"), Style::new().fg(Color::Yellow)),
-                    Span::raw(what),
-                ]));
+            // The keys of where you are first, then every other place's (`?` shows every key).
+            let others = Mode::ALL.into_iter().filter(|m| m != under);
+            for (i, mode) in std::iter::once(*under).chain(others).enumerate() {
+                if i > 0 {
+                    lines.push(Line::from(""));
+                    lines.push(Line::styled(
+                        format!(" {}", mode.title()),
+                        Style::new().add_modifier(Modifier::BOLD),
+                    ));
+                }
+                for (keys, what) in help_lines(mode) {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!(" {keys:<28}"), Style::new().fg(Color::Yellow)),
+                        Span::raw(what),
+                    ]));
+                }
             }
             let h = lines.len() as u16 + 2;
             let area = centered(body, 84, h);
