@@ -238,6 +238,18 @@ impl Worker {
                     result: Err(e.to_string()),
                 }),
             },
+            Effect::PublicUsers(server_id) => match self.mgr.public_users_job(&server_id) {
+                Ok(job) => self.detach(async move {
+                    Done::Action(Action::PublicUsersListed {
+                        server_id,
+                        result: job.await.map_err(|e| e.to_string()),
+                    })
+                }),
+                Err(e) => self.send(Action::PublicUsersListed {
+                    server_id,
+                    result: Err(e.to_string()),
+                }),
+            },
             Effect::ConnectSignOut => match self.mgr.connect_sign_out_job() {
                 Ok(tell_connect) => {
                     if let Some(job) = tell_connect {

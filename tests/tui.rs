@@ -564,3 +564,42 @@ async fn signing_out_of_connect_keeps_the_servers_and_their_addresses() {
     );
     h.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn l_on_a_listed_server_offers_its_public_users_and_signs_in_without_changing_how_it_is_reached()
+ {
+    let mut h = Harness::new("demo.toml").await;
+    h.sign_in_connect("demo", "demo").await;
+    h.select_server("Cabin");
+    h.press('x');
+    h.until("signed out of Cabin", |s| {
+        s.servers
+            .selected()
+            .is_some_and(|r| r.state == "sign_in_required")
+    })
+    .await;
+    h.press('l');
+    assert_eq!(h.state.pane, Pane::SignIn);
+    h.until("Cabin's public users", |s| {
+        s.signin
+            .target
+            .as_ref()
+            .is_some_and(|t| t.users.contains(&"cabin".to_string()))
+    })
+    .await;
+    assert_eq!(
+        h.state.signin.local_user, "cabin",
+        "the first user is offered"
+    );
+    h.typed("cabin");
+    h.key(KeyCode::Enter);
+    h.until("signed in", |s| s.pane == Pane::Servers).await;
+    let row = h.state.servers.selected().unwrap().clone();
+    assert_eq!(
+        (row.name.as_str(), row.state, row.mode, row.source),
+        ("Cabin", "signed_in", Some("remote"), "connect"),
+        "still a Connect server reached remotely: {row:#?}"
+    );
+    assert!(row.manual_address.is_none());
+    h.sim.shutdown().await;
+}

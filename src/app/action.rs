@@ -37,6 +37,11 @@ pub enum Action {
     },
     PinSignedIn(Result<String, String>),
     AddressProbed(Result<Probed, String>),
+    /// A saved server's public users (for the local sign-in picker).
+    PublicUsersListed {
+        server_id: String,
+        result: Result<Vec<String>, String>,
+    },
     LocalSignedIn {
         server_id: String,
         result: Result<ServerReport, String>,
@@ -100,6 +105,8 @@ pub enum Effect {
         password: Secret,
     },
     SignOut(String),
+    /// The users a saved server lists publicly, for the local sign-in picker.
+    PublicUsers(String),
     /// Forget the Connect sign-in and every AccessKey; servers keep their addresses.
     ConnectSignOut,
     Remove(String),

@@ -516,6 +516,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::PinChecked { pin, result } => signin::pin_checked(state, &pin, result),
+        Action::PublicUsersListed { server_id, result } => {
+            signin::public_users_listed(state, &server_id, result);
+            Vec::new()
+        }
         Action::AddressProbed(r) => {
             signin::address_probed(state, r);
             Vec::new()

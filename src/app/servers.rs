@@ -124,6 +124,7 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             Some(r) => {
                 state.signin.for_server(&r);
                 state.pane = Pane::SignIn;
+                return vec![Effect::PublicUsers(r.id)];
             }
             None => p.message = Some(Message::error("No server is selected.")),
         },

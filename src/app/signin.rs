@@ -441,6 +441,39 @@ pub fn tick(state: &mut State) -> Vec<Effect> {
     Vec::new()
 }
 
+/// A saved server's public users arrived: offer them in the picker if that server is still the
+/// one being signed in to (a late answer for another is dropped).
+pub fn public_users_listed(
+    state: &mut State,
+    server_id: &str,
+    result: Result<Vec<String>, String>,
+) {
+    let s = &mut state.signin;
+    let Some(target) = s
+        .target
+        .as_mut()
+        .filter(|t| t.server_id.eq_ignore_ascii_case(server_id))
+    else {
+        return;
+    };
+    match result {
+        Ok(users) if !users.is_empty() => {
+            if s.local_user.is_empty() {
+                s.local_user = users[0].clone();
+                s.focus = 1;
+            }
+            s.info = Some(format!(
+                "Sign in to {}: pick a user with ↑/↓ or type a name, then the password.",
+                target.name
+            ));
+            target.users = users;
+        }
+        Ok(_) => {}
+        // The sign-in itself will say what is wrong; a name can still be typed.
+        Err(e) => tracing::info!(error = %e, "public users not listed"),
+    }
+}
+
 pub fn address_probed(state: &mut State, result: Result<Probed, String>) {
     let s = &mut state.signin;
     s.busy = None;

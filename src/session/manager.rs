@@ -967,6 +967,35 @@ impl ConnectionManager {
         })
     }
 
+    /// The names of the users a saved server lists publicly, asked at an address verified for
+    /// its Id (nothing is saved), for the local sign-in picker.
+    pub fn public_users_job(
+        &self,
+        server_id: &str,
+    ) -> Result<
+        impl Future<Output = Result<Vec<String>, ManagerError>> + Send + 'static,
+        ManagerError,
+    > {
+        let server = self
+            .saved(server_id)
+            .cloned()
+            .ok_or_else(|| ManagerError::UnknownServer(server_id.into()))?;
+        let reacher = self.reacher.clone();
+        Ok(async move {
+            let (verified, _, _) = reacher.find(&server, Some(&server.id)).await.map_err(|f| {
+                ManagerError::Unavailable {
+                    name: display_name(&server),
+                    reason: f.to_string(),
+                }
+            })?;
+            let users = reacher
+                .anonymous(verified.address, None)
+                .public_users()
+                .await?;
+            Ok(users.into_iter().filter_map(|u| u.name).collect())
+        })
+    }
+
     /// Save a probed address under the Id it reported (merged into an existing entry with that Id).
     pub fn apply_probed(&mut self, probed: &Probed) -> Result<(), ManagerError> {
         let incoming = SavedServer {
