@@ -409,3 +409,45 @@ fn a_demo_hint_is_only_where_set() {
     let s = fresh();
     assert_eq!(s.signin.demo, None::<DemoHint>);
 }
+
+/// The snapshots hold text only; the row under the cursor is told apart by its style.
+fn reversed_rows(state: &State) -> Vec<String> {
+    let mut t = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
+    t.draw(|f| emby_tui::ui::draw(f, state)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..buf.area.height)
+        .filter(|&y| {
+            (1..buf.area.width.saturating_sub(1)).all(|x| {
+                buf[(x, y)]
+                    .modifier
+                    .contains(ratatui::style::Modifier::REVERSED)
+            })
+        })
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+#[test]
+fn the_selected_server_and_list_row_are_highlighted() {
+    let mut s = started(vec![]);
+    act(&mut s, Action::ServersListed(servers()));
+    act(&mut s, Action::RefreshDone);
+    key(&mut s, KeyCode::Char('j'));
+    let selected = s.servers.selected().unwrap().name.clone();
+    let rows = reversed_rows(&s);
+    assert_eq!(rows.len(), 1, "one highlighted row: {rows:#?}");
+    assert!(rows[0].contains(&selected), "{rows:#?}");
+
+    let mut s = session_with_home();
+    key(&mut s, KeyCode::Char('j'));
+    let rows = reversed_rows(&s);
+    assert_eq!(
+        rows.len(),
+        1,
+        "one highlighted row in the session: {rows:#?}"
+    );
+}
