@@ -167,8 +167,7 @@ async fn run_with(
             if let (Some(user), Some(password)) = (user, password) {
                 report = mgr.sign_in_local(&report.id, &user, &password).await?;
             } else if report.state != "signed_in" && !users.is_empty() {
-                let names: Vec<_> = users.iter().filter_map(|u| u.name.clone()).collect();
-                eprintln!("Users of {}: {}", report.name, names.join(", "));
+                eprintln!("Users of {}: {}", report.name, users.join(", "));
             }
             println!("{}", server_line(&report));
         }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::emby::connect::ConnectSession;
-use crate::emby::models::{ConnectServer, PinCreationResult, PinStatusResult, UserDto};
+use crate::emby::models::{ConnectServer, PinCreationResult, PinStatusResult, PublicSystemInfo};
 use crate::emby::server::SignedInClient;
 use crate::emby::{
     self, ClientIdentity, ConnectClient, DiscoveryConfig, HttpClient, HttpConfig, Secret,
@@ -850,52 +850,25 @@ impl ConnectionManager {
     // ---- servers by address ----
 
     /// Add a server by address: normalise, probe, save it under the Id it reports (merged into an
-    /// existing entry with that Id), and list its public users.
+    /// existing entry with that Id), sign in there if a token is held, and list its public users.
     pub async fn add_server(
         &mut self,
         input: &str,
-    ) -> Result<(ServerReport, Vec<UserDto>), ManagerError> {
+    ) -> Result<(ServerReport, Vec<String>), ManagerError> {
         let address = normalize_address(input)?;
-        let probe = SavedServer {
-            manual_address: Some(address.clone()),
-            ..Default::default()
-        };
-        let (verified, latency, info) =
-            self.reacher
-                .find(&probe, None)
-                .await
-                .map_err(|f| ManagerError::Unavailable {
-                    name: address.clone(),
-                    reason: f.to_string(),
-                })?;
-        let id = info
-            .id
-            .clone()
-            .filter(|i| !i.trim().is_empty())
-            .ok_or_else(|| {
-                ManagerError::Other(format!(
-                    "{address} answered but did not say which server it is (no Id)"
-                ))
-            })?;
-        let incoming = SavedServer {
+        let (verified, latency, info, id) = probe_typed_address(&self.reacher, &address).await?;
+        let probed = Probed {
             id: id.clone(),
             name: info.server_name.clone().unwrap_or_default(),
-            manual_address: Some(address),
-            last_connection_mode: Some(ConnectionMode::Manual),
-            date_last_accessed: now_ms(),
-            ..Default::default()
+            address,
+            latency,
+            users: public_user_names(&self.reacher, &verified).await,
         };
-        let mut list = std::mem::take(&mut self.creds.servers);
-        super::servers::add_or_update(&mut list, incoming);
-        self.creds.servers = list;
+        self.merge_probed(&probed);
         let server = self
             .saved(&id)
             .cloned()
             .ok_or_else(|| ManagerError::UnknownServer(id.clone()))?;
-        let verified = VerifiedAddress {
-            server_id: id.clone(),
-            ..verified
-        };
         let auth = self
             .reacher
             .authenticate(&server, &verified, self.connect_user_id().as_deref())
@@ -904,21 +877,15 @@ impl ConnectionManager {
             .apply_reached(Reached {
                 server_id: id.clone(),
                 outcome: Ok(Connection {
-                    verified: verified.clone(),
+                    verified,
                     latency,
                     info,
                     auth,
                 }),
             })
-            .ok_or_else(|| ManagerError::UnknownServer(id.clone()))?;
+            .ok_or(ManagerError::UnknownServer(id))?;
         self.save()?;
-        let users = self
-            .reacher
-            .anonymous(verified.address.clone(), None)
-            .public_users()
-            .await
-            .unwrap_or_default();
-        Ok((report, users))
+        Ok((report, probed.users))
     }
 
     /// The network part of adding a server by address, detached: normalise, probe, list its
@@ -931,38 +898,13 @@ impl ConnectionManager {
         let address = normalize_address(input)?;
         let reacher = self.reacher.clone();
         Ok(async move {
-            let probe = SavedServer {
-                manual_address: Some(address.clone()),
-                ..Default::default()
-            };
-            let (verified, latency, info) =
-                reacher
-                    .find(&probe, None)
-                    .await
-                    .map_err(|f| ManagerError::Unavailable {
-                        name: address.clone(),
-                        reason: f.to_string(),
-                    })?;
-            let id = info
-                .id
-                .clone()
-                .filter(|i| !i.trim().is_empty())
-                .ok_or_else(|| {
-                    ManagerError::Other(format!(
-                        "{address} answered but did not say which server it is (no Id)"
-                    ))
-                })?;
-            let users = reacher
-                .anonymous(verified.address.clone(), None)
-                .public_users()
-                .await
-                .unwrap_or_default();
+            let (verified, latency, info, id) = probe_typed_address(&reacher, &address).await?;
             Ok(Probed {
                 id,
                 name: info.server_name.clone().unwrap_or_default(),
                 address,
                 latency,
-                users: users.into_iter().filter_map(|u| u.name).collect(),
+                users: public_user_names(&reacher, &verified).await,
             })
         })
     }
@@ -998,6 +940,11 @@ impl ConnectionManager {
 
     /// Save a probed address under the Id it reported (merged into an existing entry with that Id).
     pub fn apply_probed(&mut self, probed: &Probed) -> Result<(), ManagerError> {
+        self.merge_probed(probed);
+        self.save()
+    }
+
+    fn merge_probed(&mut self, probed: &Probed) {
         let incoming = SavedServer {
             id: probed.id.clone(),
             name: probed.name.clone(),
@@ -1006,10 +953,7 @@ impl ConnectionManager {
             date_last_accessed: now_ms(),
             ..Default::default()
         };
-        let mut list = std::mem::take(&mut self.creds.servers);
-        super::servers::add_or_update(&mut list, incoming);
-        self.creds.servers = list;
-        self.save()
+        super::servers::add_or_update(&mut self.creds.servers, incoming);
     }
 
     /// Sign in to a saved server with a local user name and password (never stored).
@@ -1280,6 +1224,53 @@ impl ConnectionManager {
             Ok(())
         })
     }
+}
+
+/// Probe an address the user typed (its Id not known yet): where it answered, how fast, what it
+/// said, and the Id it reported (an answer without one is refused).
+async fn probe_typed_address(
+    reacher: &Reacher,
+    address: &str,
+) -> Result<(VerifiedAddress, Duration, PublicSystemInfo, String), ManagerError> {
+    let probe = SavedServer {
+        manual_address: Some(address.to_string()),
+        ..Default::default()
+    };
+    let (verified, latency, info) =
+        reacher
+            .find(&probe, None)
+            .await
+            .map_err(|f| ManagerError::Unavailable {
+                name: address.to_string(),
+                reason: f.to_string(),
+            })?;
+    let id = info
+        .id
+        .clone()
+        .filter(|i| !i.trim().is_empty())
+        .ok_or_else(|| {
+            ManagerError::Other(format!(
+                "{address} answered but did not say which server it is (no Id)"
+            ))
+        })?;
+    // The race saw no expected Id; from here on the address is verified for the Id it gave.
+    let verified = VerifiedAddress {
+        server_id: id.clone(),
+        ..verified
+    };
+    Ok((verified, latency, info, id))
+}
+
+/// The names of the users a server lists publicly (none when it will not say).
+async fn public_user_names(reacher: &Reacher, at: &VerifiedAddress) -> Vec<String> {
+    reacher
+        .anonymous(at.address.clone(), None)
+        .public_users()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|u| u.name)
+        .collect()
 }
 
 /// A Connect list entry, if it carries what a connection needs (Id, SystemId, AccessKey).
