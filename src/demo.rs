@@ -1,15 +1,12 @@
 //! `emby-tui --demo`: the simulator's demo world in this process on free loopback ports, a
 //! throw-away config dir, and the terminal UI pointed at both.
 
-use std::time::Duration;
-
 use anyhow::Context;
 
 use crate::app::signin::DemoHint;
 use crate::cli::args::GlobalOptions;
 use crate::emby::{DiscoveryConfig, HttpConfig};
 use crate::session::ManagerConfig;
-use crate::session::race::RaceConfig;
 use crate::sim::{Scenario, Sim};
 use crate::tui::{self, Setup};
 
@@ -47,12 +44,7 @@ pub async fn run(global: &GlobalOptions) -> anyhow::Result<()> {
             target: sim.discovery_addr(),
             ..DiscoveryConfig::default()
         }),
-        race: RaceConfig {
-            head_start: Duration::from_millis(global.head_start_ms),
-            local_timeout: Duration::from_millis(global.local_timeout_ms),
-            remote_timeout: Duration::from_millis(global.remote_timeout_ms),
-            manual_timeout: Duration::from_millis(global.remote_timeout_ms),
-        },
+        race: crate::cli::race_config(global),
         http: HttpConfig::default(),
     };
     tracing::info!(connect = %sim.connect_url(), "demo simulator started");

@@ -181,7 +181,7 @@ pub fn open_session(state: &mut State, server_id: &str, name: &str) -> Vec<Effec
 }
 
 /// The effects that fetch the pages the current list needs.
-fn page_effects(server_id: &str, screen: &mut Screen, height: usize) -> Vec<Effect> {
+pub(crate) fn page_effects(server_id: &str, screen: &mut Screen, height: usize) -> Vec<Effect> {
     let generation = screen.generation;
     let View::List(lv) = &mut screen.view else {
         return Vec::new();

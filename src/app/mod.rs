@@ -431,7 +431,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     browse::View::Details(_) => {}
                 }
                 if i == state.active {
-                    effects.extend(resize_pages(&server_id, screen, height));
+                    effects.extend(browse::page_effects(&server_id, screen, height));
                 }
             }
             effects
@@ -576,27 +576,6 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             result,
         } => browse::loaded(state, &server_id, generation, result),
     }
-}
-
-fn resize_pages(server_id: &str, screen: &mut browse::Screen, height: usize) -> Vec<Effect> {
-    let generation = screen.generation;
-    let browse::View::List(l) = &mut screen.view else {
-        return Vec::new();
-    };
-    l.list
-        .wanted(height)
-        .into_iter()
-        .map(|p| Effect::Load {
-            server_id: server_id.to_string(),
-            generation,
-            request: Request::Page {
-                parent_id: l.parent_id.clone(),
-                search: l.search.clone(),
-                start: p * paging::PAGE_SIZE,
-                limit: paging::PAGE_SIZE,
-            },
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -6,4 +6,4 @@ mod output;
 mod run;
 
 pub use args::Cli;
-pub use run::{manager_config, pin_page, run_command};
+pub use run::{manager_config, pin_page, race_config, run_command};

@@ -38,6 +38,16 @@ fn discovery_target(global: &GlobalOptions) -> anyhow::Result<SocketAddr> {
         })
 }
 
+/// The race timings from the global options (a typed address gets the remote timeout).
+pub fn race_config(global: &GlobalOptions) -> RaceConfig {
+    RaceConfig {
+        head_start: Duration::from_millis(global.head_start_ms),
+        local_timeout: Duration::from_millis(global.local_timeout_ms),
+        remote_timeout: Duration::from_millis(global.remote_timeout_ms),
+        manual_timeout: Duration::from_millis(global.remote_timeout_ms),
+    }
+}
+
 /// The manager's settings from the global options.
 pub fn manager_config(global: &GlobalOptions) -> anyhow::Result<ManagerConfig> {
     let discovery = if global.no_discovery {
@@ -52,12 +62,7 @@ pub fn manager_config(global: &GlobalOptions) -> anyhow::Result<ManagerConfig> {
         config_dir: config_dir(global)?,
         connect_url: global.connect_url.clone(),
         discovery,
-        race: RaceConfig {
-            head_start: Duration::from_millis(global.head_start_ms),
-            local_timeout: Duration::from_millis(global.local_timeout_ms),
-            remote_timeout: Duration::from_millis(global.remote_timeout_ms),
-            manual_timeout: Duration::from_millis(global.remote_timeout_ms),
-        },
+        race: race_config(global),
         http: HttpConfig::default(),
     })
 }

@@ -597,15 +597,8 @@ impl ConnectionManager {
             let Some(cfg) = &discovery else {
                 return Vec::new();
             };
-            match emby::discover(cfg).await {
-                Ok(found) => found
-                    .into_iter()
-                    .map(|d| DiscoveredEntry {
-                        address: discovered_url(&d.address, d.from),
-                        id: d.id,
-                        name: d.name,
-                    })
-                    .collect(),
+            match discover_lan(cfg).await {
+                Ok(found) => found,
                 Err(e) => {
                     tracing::info!(error = %e, "LAN discovery failed");
                     Vec::new()
@@ -1128,17 +1121,7 @@ impl ConnectionManager {
         &self,
         listen_for: Duration,
     ) -> Result<Vec<DiscoveredEntry>, ManagerError> {
-        let mut cfg = self.discovery.clone().unwrap_or_default();
-        cfg.listen_for = listen_for;
-        let found = emby::discover(&cfg).await?;
-        Ok(found
-            .into_iter()
-            .map(|d| DiscoveredEntry {
-                address: discovered_url(&d.address, d.from),
-                id: d.id,
-                name: d.name,
-            })
-            .collect())
+        self.discover_job(listen_for).await
     }
 
     /// Whether LAN discovery is on (off with `--no-discovery`).
@@ -1153,17 +1136,7 @@ impl ConnectionManager {
     ) -> impl Future<Output = Result<Vec<DiscoveredEntry>, ManagerError>> + Send + 'static {
         let mut cfg = self.discovery.clone().unwrap_or_default();
         cfg.listen_for = listen_for;
-        async move {
-            let found = emby::discover(&cfg).await?;
-            Ok(found
-                .into_iter()
-                .map(|d| DiscoveredEntry {
-                    address: discovered_url(&d.address, d.from),
-                    id: d.id,
-                    name: d.name,
-                })
-                .collect())
-        }
+        async move { Ok(discover_lan(&cfg).await?) }
     }
 
     // ---- invitations ----
@@ -1224,6 +1197,19 @@ impl ConnectionManager {
             Ok(())
         })
     }
+}
+
+/// Ask the LAN who is there; each answer at the URL built from the IP it came from.
+async fn discover_lan(cfg: &DiscoveryConfig) -> Result<Vec<DiscoveredEntry>, emby::Error> {
+    Ok(emby::discover(cfg)
+        .await?
+        .into_iter()
+        .map(|d| DiscoveredEntry {
+            address: discovered_url(&d.address, d.from),
+            id: d.id,
+            name: d.name,
+        })
+        .collect())
 }
 
 /// Probe an address the user typed (its Id not known yet): where it answered, how fast, what it
