@@ -76,7 +76,7 @@ async fn ours(servers: &[SimServer]) -> f64 {
         let (v, _, _) = r
             .as_ref()
             .unwrap_or_else(|e| panic!("{} not reached: {e}", s.name));
-        let want = if idx(s) % 3 == 0 {
+        let want = if idx(s).is_multiple_of(3) {
             &s.local_url
         } else {
             &s.remote_url
@@ -114,7 +114,7 @@ async fn theirs(servers: &[SimServer]) -> f64 {
     assert!(out.success, "jf_race_bench.js failed: {v}\n{}", out.stderr);
     let addrs = v["addresses"].as_array().expect("addresses");
     for (s, a) in servers.iter().zip(addrs) {
-        let want = if idx(s) % 3 == 0 {
+        let want = if idx(s).is_multiple_of(3) {
             &s.local_url
         } else {
             &s.remote_url

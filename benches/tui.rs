@@ -33,8 +33,8 @@ fn fake_item(i: usize) -> BaseItemDto {
         production_year: Some(1950 + (i % 70) as i32),
         run_time_ticks: Some((80 + (i % 60) as i64) * 60 * 10_000_000),
         user_data: Some(UserItemDataDto {
-            played: Some(i % 3 == 0),
-            is_favorite: Some(i % 7 == 0),
+            played: Some(i.is_multiple_of(3)),
+            is_favorite: Some(i.is_multiple_of(7)),
             ..Default::default()
         }),
         ..Default::default()

@@ -402,13 +402,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 return command(state, cmd);
             }
             if mode.is_text() {
-                if let KeyCode::Char(c) = key.code {
-                    if !key
+                if let KeyCode::Char(c) = key.code
+                    && !key
                         .modifiers
                         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                    {
-                        type_char(state, c);
-                    }
+                {
+                    type_char(state, c);
                 }
             } else if state.overlay.is_some() && matches!(mode, Mode::Help) {
                 state.overlay = None;

@@ -110,10 +110,10 @@ pub async fn discover(config: &DiscoveryConfig) -> Result<Vec<DiscoveredServer>,
         if len >= MAX_DATAGRAM {
             continue; // possibly truncated
         }
-        if let Some(server) = parse_reply(&buf[..len], from) {
-            if seen.insert(server.id.clone()) {
-                servers.push(server);
-            }
+        if let Some(server) = parse_reply(&buf[..len], from)
+            && seen.insert(server.id.clone())
+        {
+            servers.push(server);
         }
     }
     Ok(servers)
@@ -162,11 +162,11 @@ mod tests {
         let addr = socket.local_addr().unwrap();
         tokio::spawn(async move {
             let mut buf = [0u8; 64];
-            if let Ok((len, peer)) = socket.recv_from(&mut buf).await {
-                if &buf[..len] == DISCOVERY_QUERY {
-                    for r in replies {
-                        let _ = socket.send_to(&r, peer).await;
-                    }
+            if let Ok((len, peer)) = socket.recv_from(&mut buf).await
+                && &buf[..len] == DISCOVERY_QUERY
+            {
+                for r in replies {
+                    let _ = socket.send_to(&r, peer).await;
                 }
             }
         });

@@ -271,14 +271,14 @@ impl Scenario {
             if !server_names.insert(s.name.to_ascii_lowercase()) {
                 bail!("server name {:?} is used twice", s.name);
             }
-            if let Some(id) = &s.id {
-                if !ids::is_hex32(id) {
-                    bail!(
-                        "server {:?}: id must be 32 hex digits, got {:?}",
-                        s.name,
-                        id
-                    );
-                }
+            if let Some(id) = &s.id
+                && !ids::is_hex32(id)
+            {
+                bail!(
+                    "server {:?}: id must be 32 hex digits, got {:?}",
+                    s.name,
+                    id
+                );
             }
             if !server_ids.insert(s.server_id()) {
                 bail!("server {:?}: id is used twice", s.name);

@@ -41,7 +41,7 @@ pub fn count(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -61,10 +61,10 @@ pub fn item_title(item: &BaseItemDto) -> String {
     if let (Some(series), "Episode") = (&item.series_name, kind) {
         s = format!("{series} · {s}");
     }
-    if let Some(y) = item.production_year {
-        if !matches!(kind, "Episode" | "Audio") {
-            s.push_str(&format!(" ({y})"));
-        }
+    if let Some(y) = item.production_year
+        && !matches!(kind, "Episode" | "Audio")
+    {
+        s.push_str(&format!(" ({y})"));
     }
     if item.is_folder.unwrap_or(false) {
         s.push('/');

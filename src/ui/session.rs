@@ -217,10 +217,10 @@ fn details(frame: &mut Frame, d: &DetailsView, area: Rect) {
             )));
         }
     }
-    if it.media_sources.is_empty() {
-        if let Some(c) = &it.container {
-            lines.push(Line::from(format!(" Media: {c}")));
-        }
+    if it.media_sources.is_empty()
+        && let Some(c) = &it.container
+    {
+        lines.push(Line::from(format!(" Media: {c}")));
     }
     frame.render_widget(
         Paragraph::new(lines)

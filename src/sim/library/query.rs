@@ -148,27 +148,26 @@ impl ItemQuery {
                 return false;
             }
         }
-        if let Some(f) = self.folder {
-            if kind.is_folder() != f {
-                return false;
-            }
+        if let Some(f) = self.folder
+            && kind.is_folder() != f
+        {
+            return false;
         }
-        if let Some(term) = &self.search {
-            if !names::name(lib, item).to_lowercase().contains(term) {
-                return false;
-            }
+        if let Some(term) = &self.search
+            && !names::name(lib, item).to_lowercase().contains(term)
+        {
+            return false;
         }
-        if let Some(p) = self.played {
-            if matches!(item, ItemRef::Root | ItemRef::View(_))
-                || data.is_played(lib, user, item) != p
-            {
-                return false;
-            }
+        if let Some(p) = self.played
+            && (matches!(item, ItemRef::Root | ItemRef::View(_))
+                || data.is_played(lib, user, item) != p)
+        {
+            return false;
         }
-        if let Some(f) = self.favorite {
-            if data.get(lib, user, item).favorite != f {
-                return false;
-            }
+        if let Some(f) = self.favorite
+            && data.get(lib, user, item).favorite != f
+        {
+            return false;
         }
         if self.resumable {
             let st = data.get(lib, user, item);

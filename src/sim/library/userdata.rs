@@ -164,10 +164,10 @@ impl UserDataStore {
         if let Some(n) = unplayed {
             v["UnplayedItemCount"] = json!(n);
         }
-        if st.position_ticks > 0 {
-            if let Some(rt) = runtime_ticks(lib, item).filter(|rt| *rt > 0) {
-                v["PlayedPercentage"] = json!((st.position_ticks as f64) * 100.0 / (rt as f64));
-            }
+        if st.position_ticks > 0
+            && let Some(rt) = runtime_ticks(lib, item).filter(|rt| *rt > 0)
+        {
+            v["PlayedPercentage"] = json!((st.position_ticks as f64) * 100.0 / (rt as f64));
         }
         if let Some(t) = st.last_played {
             v["LastPlayedDate"] = json!(iso_date(t));

@@ -59,16 +59,15 @@ pub fn user_json(call: &Call, world: &World, user: &LocalUser) -> Value {
             "SimultaneousStreamLimit": 0,
         },
     });
-    if !call.impostor {
-        if let Some(link) = world.link_of(call.real, &user.id) {
-            if let Some(cu) = world.connect_user(&link.connect_user_id) {
-                v["ConnectUserName"] = json!(cu.name);
-                v["ConnectLinkType"] = json!(match link.link {
-                    LinkType::Linked => "LinkedUser",
-                    LinkType::Guest => "Guest",
-                });
-            }
-        }
+    if !call.impostor
+        && let Some(link) = world.link_of(call.real, &user.id)
+        && let Some(cu) = world.connect_user(&link.connect_user_id)
+    {
+        v["ConnectUserName"] = json!(cu.name);
+        v["ConnectLinkType"] = json!(match link.link {
+            LinkType::Linked => "LinkedUser",
+            LinkType::Guest => "Guest",
+        });
     }
     v
 }
