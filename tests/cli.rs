@@ -5,60 +5,8 @@ mod common;
 use std::process::Stdio;
 
 use common::*;
-use emby_tui::sim::{AddressKind, Fault, Sim};
+use emby_tui::sim::{AddressKind, Fault};
 use serde_json::Value;
-use tokio::io::AsyncWriteExt;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-async fn emby_tui(sim: &Sim, dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_emby-tui"));
-    cmd.args(args)
-        .arg("--no-discovery")
-        .env("EMBY_TUI_CONFIG_DIR", dir)
-        .env("EMBY_TUI_CONNECT_URL", sim.connect_url())
-        .env("EMBY_TUI_HEAD_START_MS", "150")
-        .env("EMBY_TUI_LOCAL_TIMEOUT_MS", "1500")
-        .env("EMBY_TUI_REMOTE_TIMEOUT_MS", "2000")
-        .env("EMBY_TUI_PIN_POLL_MS", "100")
-        .env("RUST_LOG", "trace")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("emby-tui runs");
-    let mut pipe = child.stdin.take().unwrap();
-    if let Some(input) = stdin {
-        pipe.write_all(input.as_bytes()).await.unwrap();
-    }
-    drop(pipe);
-    let out = child.wait_with_output().await.unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn json(run: &Run) -> Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            run.stdout, run.stderr
-        )
-    })
-}
-
-fn entry<'a>(list: &'a Value, id: &str) -> &'a Value {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["id"] == id)
-        .unwrap_or_else(|| panic!("no {id} in {list}"))
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn login_then_servers_json_shows_each_server_reached_in_the_right_mode_and_no_secret() {

@@ -54,6 +54,19 @@ pub enum Error {
         /// The cap in bytes.
         limit: usize,
     },
+    /// The address answered with a redirect to another origin (scheme, host or port), which is
+    /// not followed: a token, an AccessKey or a password is only sent where it was meant to go.
+    #[error(
+        "{address} answered {status}, a redirect to {to}; emby-tui sends sign-in details only to the address they belong to, so it did not follow (if {to} is the server, use that address)"
+    )]
+    Redirected {
+        /// The address that redirected (never a query string).
+        address: String,
+        /// The HTTP status (301, 302, 303, 307 or 308).
+        status: u16,
+        /// The origin the redirect named (`scheme://host:port`), no path or query.
+        to: String,
+    },
     /// The address is not a usable `http`/`https` base URL.
     #[error("invalid address {address:?}: {reason}")]
     InvalidAddress {

@@ -17,6 +17,9 @@ pub(crate) enum Behaviour {
     Silent,
     /// Accept and close at once.
     Hangup,
+    /// Read the request and answer the n-th connection with the n-th reply (the last one
+    /// repeats), then close.
+    Script(Vec<Vec<u8>>),
 }
 
 /// A running responder.
@@ -32,8 +35,16 @@ impl TestServer {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let seen = requests.clone();
         tokio::spawn(async move {
+            let mut n = 0;
             while let Ok((mut stream, _)) = listener.accept().await {
-                let behaviour = behaviour.clone();
+                let behaviour = match &behaviour {
+                    Behaviour::Script(replies) => {
+                        let i = n.min(replies.len().saturating_sub(1));
+                        Behaviour::Reply(replies.get(i).cloned().unwrap_or_default())
+                    }
+                    other => other.clone(),
+                };
+                n += 1;
                 let seen = seen.clone();
                 tokio::spawn(async move {
                     if let Behaviour::Hangup = behaviour {
@@ -47,7 +58,7 @@ impl TestServer {
                             let _ = stream.shutdown().await;
                         }
                         Behaviour::Silent => std::future::pending::<()>().await,
-                        Behaviour::Hangup => {}
+                        Behaviour::Hangup | Behaviour::Script(_) => {}
                     }
                 });
             }

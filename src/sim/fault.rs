@@ -30,6 +30,14 @@ pub struct Fault {
     pub revoke_tokens: bool,
     /// Accepts each connection and closes it without answering.
     pub down: bool,
+    /// Every request is answered with a redirect to this base URL (the request's path and query
+    /// appended), with status `redirect_status` (302 when 0).
+    pub redirect: Option<String>,
+    /// The status of a `redirect`: 301, 302, 303, 307 or 308.
+    pub redirect_status: u16,
+    /// JSON replies that name a `ServerId` at their top level (`/Users/{Id}`, a sign-in) name
+    /// another server's Id, as a relay in front of another server would.
+    pub other_server_id: bool,
 }
 
 impl Fault {
@@ -51,6 +59,7 @@ impl Fault {
             (self.oversize_body, "oversize_body"),
             (self.revoke_tokens, "revoke_tokens"),
             (self.down, "down"),
+            (self.other_server_id, "other_server_id"),
         ];
         for (on, name) in flags {
             if on {
@@ -60,6 +69,9 @@ impl Fault {
         if self.delay_ms > 0 {
             parts.push(format!("delay {} ms", self.delay_ms));
         }
+        if let Some(to) = &self.redirect {
+            parts.push(format!("redirect {} to {to}", self.redirect_status_code()));
+        }
         if parts.is_empty() {
             "none".to_string()
         } else {
@@ -67,8 +79,37 @@ impl Fault {
         }
     }
 
+    /// The status a `redirect` answers with.
+    pub fn redirect_status_code(&self) -> u16 {
+        if self.redirect_status == 0 {
+            302
+        } else {
+            self.redirect_status
+        }
+    }
+
+    /// The redirect reply for a request of `path_and_query`, when `redirect` is set.
+    pub fn redirect_response(&self, path_and_query: &str) -> Option<Response> {
+        let to = self.redirect.as_deref()?;
+        let location = format!("{}{path_and_query}", to.trim_end_matches('/'));
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() =
+            StatusCode::from_u16(self.redirect_status_code()).unwrap_or(StatusCode::FOUND);
+        if let Ok(v) = header::HeaderValue::from_str(&location) {
+            r.headers_mut().insert(header::LOCATION, v);
+        }
+        Some(r)
+    }
+
     /// Rewrites a JSON reply according to the body faults; other replies pass through.
     pub fn apply_to_json(&self, value: Value) -> Response {
+        let value = match value {
+            Value::Object(mut map) if self.other_server_id && map.contains_key("ServerId") => {
+                map.insert("ServerId".into(), Value::from(OTHER_SERVER_ID));
+                Value::Object(map)
+            }
+            other => other,
+        };
         if self.oversize_body {
             return oversize_response();
         }
@@ -86,6 +127,9 @@ impl Fault {
         raw_json(StatusCode::OK, Body::from(value.to_string()))
     }
 }
+
+/// The Id an `other_server_id` fault puts in replies: no simulated server has it.
+pub const OTHER_SERVER_ID: &str = "0ther5e7ver1d000000000000000000ff";
 
 /// Size of the oversize body.
 pub const OVERSIZE_BYTES: usize = 4 * 1024 * 1024 + 4096;

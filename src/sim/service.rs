@@ -110,6 +110,10 @@ async fn handle(
     if fault.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
     }
+    let path_and_query = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    if let Some(redirect) = fault.redirect_response(path_and_query) {
+        return redirect;
+    }
     if fault.http_500 {
         return Reply::error(
             StatusCode::INTERNAL_SERVER_ERROR,

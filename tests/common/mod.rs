@@ -1,7 +1,11 @@
 //! Shared helpers of the integration tests: a simulator per test and a manager pointed at it.
 #![allow(dead_code)]
 
+use std::process::Stdio;
 use std::time::Duration;
+
+use serde_json::Value;
+use tokio::io::AsyncWriteExt;
 
 use emby_tui::emby::{HttpConfig, Secret};
 use emby_tui::session::race::RaceConfig;
@@ -66,4 +70,71 @@ pub async fn reached_demo() -> (Sim, tempfile::TempDir, ConnectionManager) {
     let mut mgr = signed_in_manager(&sim, dir.path()).await;
     mgr.refresh().await.expect("first refresh");
     (sim, dir, mgr)
+}
+
+/// What one run of the real `emby-tui` binary did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `emby-tui ARGS` against `sim` with its config in `dir` (short race timings, no LAN).
+pub async fn emby_tui(sim: &Sim, dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Run {
+    emby_tui_with(sim, dir, args, stdin, &[]).await
+}
+
+/// [`emby_tui`] with extra environment variables.
+pub async fn emby_tui_with(
+    sim: &Sim,
+    dir: &std::path::Path,
+    args: &[&str],
+    stdin: Option<&str>,
+    env: &[(&str, &str)],
+) -> Run {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_emby-tui"));
+    cmd.args(args)
+        .arg("--no-discovery")
+        .env("EMBY_TUI_CONFIG_DIR", dir)
+        .env("EMBY_TUI_CONNECT_URL", sim.connect_url())
+        .env("EMBY_TUI_HEAD_START_MS", "150")
+        .env("EMBY_TUI_LOCAL_TIMEOUT_MS", "1500")
+        .env("EMBY_TUI_REMOTE_TIMEOUT_MS", "2000")
+        .env("EMBY_TUI_PIN_POLL_MS", "100")
+        .env("RUST_LOG", "trace")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .envs(env.iter().copied());
+    let mut child = cmd.spawn().expect("emby-tui runs");
+    let mut pipe = child.stdin.take().unwrap();
+    if let Some(input) = stdin {
+        pipe.write_all(input.as_bytes()).await.unwrap();
+    }
+    drop(pipe);
+    let out = child.wait_with_output().await.unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The run's stdout as JSON.
+pub fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            run.stdout, run.stderr
+        )
+    })
+}
+
+/// The entry of a JSON array whose `id` is `id`.
+pub fn entry<'a>(list: &'a Value, id: &str) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == id)
+        .unwrap_or_else(|| panic!("no {id} in {list}"))
 }

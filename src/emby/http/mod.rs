@@ -47,8 +47,9 @@ impl Default for HttpConfig {
 /// A shared HTTP client (cheap to clone: the connection pool is shared).
 ///
 /// rustls TLS; no proxy from the environment (a stray `HTTP_PROXY` must not route LAN or
-/// loopback servers, nor tokens, through a proxy); `TCP_NODELAY`; redirects followed only to
-/// the same host, so headers carrying tokens never go to another host.
+/// loopback servers, nor tokens, through a proxy); `TCP_NODELAY`; redirects followed only within
+/// the same origin (scheme, host and port), so a token, an AccessKey or a password never goes
+/// anywhere but where it was meant to: see [`may_follow`].
 #[derive(Clone, Debug)]
 pub struct HttpClient {
     client: reqwest::Client,
@@ -63,7 +64,7 @@ impl HttpClient {
             .connect_timeout(config.connect_timeout)
             .no_proxy()
             .tcp_nodelay(true)
-            .redirect(same_host_redirects())
+            .redirect(same_origin_redirects())
             .user_agent(concat!("emby-tui/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Unreachable {
@@ -145,6 +146,13 @@ impl HttpClient {
             .await
             .map_err(|e| self.transport_error(&address, e))?;
         let status = response.status();
+        if status.is_redirection() {
+            return Err(Error::Redirected {
+                address,
+                status: status.as_u16(),
+                to: redirect_target(response.url(), &response),
+            });
+        }
         if !status.is_success() {
             let error_code = response
                 .headers()
@@ -381,19 +389,46 @@ fn short_cause(e: reqwest::Error) -> String {
     truncate(&text, MAX_MESSAGE_CHARS)
 }
 
-/// Follow at most 5 redirects, and only to the same host: a token header must not go elsewhere.
-fn same_host_redirects() -> reqwest::redirect::Policy {
+/// Most redirects followed for one request.
+const MAX_REDIRECTS: usize = 5;
+
+/// Follow a redirect only within the origin of the request (at most [`MAX_REDIRECTS`]); any
+/// other is not followed and the 3xx comes back as [`Error::Redirected`].
+fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
-        let same_host = attempt
-            .previous()
-            .first()
-            .is_some_and(|first| first.host_str() == attempt.url().host_str());
-        if attempt.previous().len() > 5 || !same_host {
-            attempt.stop()
-        } else {
+        let follow = attempt.previous().len() <= MAX_REDIRECTS
+            && attempt
+                .previous()
+                .first()
+                .is_some_and(|first| may_follow(first, attempt.url()));
+        if follow {
             attempt.follow()
+        } else {
+            attempt.stop()
         }
     })
+}
+
+/// Whether a redirect from `from` to `to` may be followed with the request's credentials: only
+/// to the very same origin (scheme, host and port). Our credentials travel in custom headers
+/// (`X-Emby-Token`, `X-Emby-Authorization`, `X-Connect-UserToken`) and in bodies (passwords, for
+/// 307/308), which an HTTP client does not strip on a redirect, so another port of the same
+/// host, or `http` for `https` (a downgrade an eavesdropper could read), must never receive them.
+pub fn may_follow(from: &Url, to: &Url) -> bool {
+    from.origin() == to.origin() && !from.cannot_be_a_base()
+}
+
+/// Where a redirect that was not followed pointed: its origin only (the path and query of a
+/// `Location` may carry anything, and the user only needs to know which address it named).
+fn redirect_target(request: &Url, response: &Response) -> String {
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|location| request.join(location).ok())
+        .map(|to| to.origin().ascii_serialization())
+        .filter(|origin| origin != "null")
+        .unwrap_or_else(|| "an address it did not name".to_owned())
 }
 
 #[cfg(test)]

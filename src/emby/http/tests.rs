@@ -227,3 +227,171 @@ fn a_header_value_a_header_cannot_carry_is_refused_before_sending() {
     assert!(matches!(err, Error::NotUnderstood { .. }), "{err:?}");
     assert!(!err.to_string().contains("line"));
 }
+
+// ---- redirects: a credential goes only to the origin it was meant for ----
+
+/// A redirect reply to `location`.
+fn redirect(status: u16, location: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status} Moved\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn only_the_same_origin_may_be_followed_and_never_a_downgrade() {
+    let u = |s: &str| Url::parse(s).unwrap();
+    assert!(may_follow(
+        &u("http://10.0.0.5:8096/emby/a"),
+        &u("http://10.0.0.5:8096/emby/b?x=1")
+    ));
+    assert!(may_follow(
+        &u("https://media.example.org/emby/a"),
+        &u("https://media.example.org:443/b")
+    ));
+    // another port of the same host
+    assert!(!may_follow(
+        &u("http://10.0.0.5:8096/a"),
+        &u("http://10.0.0.5:8097/a")
+    ));
+    // https -> http on the same host and port: a downgrade
+    assert!(!may_follow(
+        &u("https://media.example.org/a"),
+        &u("http://media.example.org/a")
+    ));
+    assert!(!may_follow(
+        &u("https://media.example.org:8920/a"),
+        &u("http://media.example.org:8920/a")
+    ));
+    // http -> https is another origin too: the user is told the address to use instead
+    assert!(!may_follow(
+        &u("http://media.example.org/a"),
+        &u("https://media.example.org/a")
+    ));
+    // another host
+    assert!(!may_follow(
+        &u("http://10.0.0.5:8096/a"),
+        &u("http://10.0.0.6:8096/a")
+    ));
+}
+
+/// One kind of credential and the call that carries it.
+#[derive(Clone, Copy, Debug)]
+enum Credential {
+    ConnectPassword,
+    ConnectUserToken,
+    AccessKey,
+    ServerToken,
+    LocalPassword,
+}
+
+const CREDENTIALS: [Credential; 5] = [
+    Credential::ConnectPassword,
+    Credential::ConnectUserToken,
+    Credential::AccessKey,
+    Credential::ServerToken,
+    Credential::LocalPassword,
+];
+
+/// Makes the call that carries `credential` against `base`; returns its error (None if it worked).
+async fn call_with(credential: Credential, base: &str) -> Option<Error> {
+    use crate::emby::identity::ClientIdentity;
+    use crate::emby::server::{ServerAddress, ServerClient};
+    use crate::emby::{ConnectClient, Secret};
+    let http = HttpClient::new(HttpConfig::default()).unwrap();
+    let identity = ClientIdentity::new("box", "dev1");
+    let connect = || {
+        ConnectClient::with_base_url(http.clone(), &identity, &format!("{base}/service/")).unwrap()
+    };
+    let server = || {
+        ServerClient::new(
+            http.clone(),
+            ServerAddress::parse(base).unwrap(),
+            identity.clone(),
+        )
+    };
+    match credential {
+        Credential::ConnectPassword => connect()
+            .sign_in("anna", &Secret::new("pw-SECRET"))
+            .await
+            .err(),
+        Credential::ConnectUserToken => connect()
+            .session("cu1", Secret::new("ctok-SECRET"))
+            .servers()
+            .await
+            .err(),
+        Credential::AccessKey => server()
+            .connect_exchange("cu1", &Secret::new("key-SECRET"))
+            .await
+            .err(),
+        Credential::ServerToken => server()
+            .with_token("u1", Secret::new("tok-SECRET"))
+            .views()
+            .await
+            .err(),
+        Credential::LocalPassword => server()
+            .authenticate_by_name("anna", &Secret::new("pw-SECRET"))
+            .await
+            .err(),
+    }
+}
+
+#[tokio::test]
+async fn no_credential_follows_a_redirect_to_another_port_whatever_the_status() {
+    for status in [301, 302, 303, 307, 308] {
+        for credential in CREDENTIALS {
+            let elsewhere = TestServer::json("200 OK", "{}").await;
+            let location = format!("{}/service/elsewhere?x=1", elsewhere.url());
+            let origin = TestServer::start(Behaviour::Reply(redirect(status, &location))).await;
+            let err = call_with(credential, &origin.url())
+                .await
+                .unwrap_or_else(|| {
+                    panic!("{credential:?} after {status}: a redirect is no answer")
+                });
+            assert!(
+                matches!(&err, Error::Redirected { status: s, to, .. } if *s == status && *to == elsewhere.url()),
+                "{credential:?} after {status}: {err:?}"
+            );
+            let text = err.to_string();
+            assert!(!text.contains("SECRET") && !text.contains("x=1"), "{text}");
+            assert_eq!(origin.requests().len(), 1, "{credential:?} after {status}");
+            assert!(
+                elsewhere.requests().is_empty(),
+                "{credential:?} after {status} reached the other port: {:?}",
+                elsewhere.requests()
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_redirect_within_the_same_origin_is_followed_with_its_credential() {
+    for status in [302, 307, 308] {
+        let server = TestServer::start(Behaviour::Script(vec![
+            redirect(status, "/emby/Users/u1/Views/again"),
+            response(
+                "200 OK",
+                "application/json",
+                br#"{"Items":[],"TotalRecordCount":0}"#,
+            ),
+        ]))
+        .await;
+        assert!(
+            call_with(Credential::ServerToken, &server.url())
+                .await
+                .is_none()
+        );
+        let requests = server.requests();
+        assert_eq!(requests.len(), 2, "{status}");
+        assert!(
+            requests[1].starts_with("GET /emby/Users/u1/Views/again "),
+            "{}",
+            requests[1]
+        );
+        assert!(
+            requests[1].contains("Token=\"tok-SECRET\""),
+            "{}",
+            requests[1]
+        );
+    }
+}
