@@ -8,19 +8,18 @@ use emby_tui::cli::{self, Cli};
 
 /// Log to a file (never to the screen): `<config dir>/emby-tui.log` when --config-dir is given,
 /// else the platform data dir. Level from RUST_LOG (default info). Failing to open it is not fatal.
+///
+/// The directory is created private (0700) and the file owner-only (0600) before anything is
+/// written: it is often the config dir, which holds the credentials.
 fn init_logging(global: &cli::args::GlobalOptions) {
     let dir = global.config_dir.clone().or_else(|| {
         directories::ProjectDirs::from("", "", "emby-tui").map(|p| p.data_dir().to_path_buf())
     });
     let Some(dir) = dir else { return };
-    if std::fs::create_dir_all(&dir).is_err() {
+    if emby_tui::session::files::create_private_dir(&dir).is_err() {
         return;
     }
-    let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("emby-tui.log"))
-    else {
+    let Ok(file) = emby_tui::session::files::open_private_append(&dir.join("emby-tui.log")) else {
         return;
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

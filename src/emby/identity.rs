@@ -2,8 +2,6 @@
 //! per-install device id that keeps server tokens stable across runs.
 
 use std::fmt::Write as _;
-use std::io;
-use std::path::Path;
 
 use super::secret::Secret;
 
@@ -14,7 +12,7 @@ pub const CLIENT_NAME: &str = "emby-tui";
 ///
 /// Servers record Client/Device/DeviceId/Version on the session they create, and 3.x servers
 /// re-issue the same token to the same user on the same DeviceId (protocol.md §3.5), so the
-/// device id must be stable per install: see [`load_or_create_device_id`].
+/// device id must be stable per install (kept by `session::files::device_id`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientIdentity {
     /// Application name: always `emby-tui`.
@@ -90,41 +88,6 @@ pub fn escape_value(value: &str) -> String {
     out
 }
 
-/// The file, inside the data directory, that holds the device id.
-pub const DEVICE_ID_FILE: &str = "device_id";
-
-/// Reads the device id from `dir/device_id`, or creates one (32 random hex digits) and writes it
-/// atomically (temporary file + rename) so a crash never leaves a half-written id.
-///
-/// A file that exists but does not hold a plausible id (empty, too long, odd characters) is
-/// replaced. Creates `dir` when missing.
-pub fn load_or_create_device_id(dir: &Path) -> io::Result<String> {
-    let path = dir.join(DEVICE_ID_FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let id = text.trim();
-            if is_plausible_device_id(id) {
-                return Ok(id.to_owned());
-            }
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e),
-    }
-    std::fs::create_dir_all(dir)?;
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let tmp = dir.join(format!(".{DEVICE_ID_FILE}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, format!("{id}\n"))?;
-    if let Err(e) = std::fs::rename(&tmp, &path) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
-    Ok(id)
-}
-
-fn is_plausible_device_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,25 +134,5 @@ mod tests {
             header.expose()
         );
         assert!(reqwest::header::HeaderValue::from_str(header.expose()).is_ok());
-    }
-
-    #[test]
-    fn device_id_is_created_once_and_then_reused() {
-        let dir = tempfile::tempdir().unwrap();
-        let sub = dir.path().join("nested");
-        let first = load_or_create_device_id(&sub).unwrap();
-        assert_eq!(first.len(), 32);
-        assert!(first.chars().all(|c| c.is_ascii_hexdigit()));
-        assert_eq!(load_or_create_device_id(&sub).unwrap(), first);
-        let leftovers: Vec<_> = std::fs::read_dir(&sub).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no temporary file left behind");
-    }
-
-    #[test]
-    fn a_garbled_device_id_file_is_replaced() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(DEVICE_ID_FILE), "\u{0}\u{1} not an id").unwrap();
-        let id = load_or_create_device_id(dir.path()).unwrap();
-        assert_eq!(id.len(), 32);
     }
 }

@@ -14,7 +14,7 @@ pub use connect::{ConnectClient, ConnectSession};
 pub use discovery::{DiscoveredServer, DiscoveryConfig, discover};
 pub use error::Error;
 pub use http::{HttpClient, HttpConfig};
-pub use identity::{ClientIdentity, load_or_create_device_id};
+pub use identity::ClientIdentity;
 pub use secret::Secret;
 pub use server::{ServerAddress, ServerClient, SignedInClient};
 

@@ -21,7 +21,7 @@ use super::report::ServerReport;
 use super::servers::{ConnectList, ConnectListing, DiscoveredEntry, build_server_list, same_id};
 use super::store::{
     ConnectAccount, ConnectionMode, Credentials, CredentialsStore, LinkType, SavedServer, SetAside,
-    StoreError,
+    StoreError, TokenSource,
 };
 
 /// Settings of the manager (from the command line, or from `--demo`).
@@ -265,14 +265,14 @@ pub fn discovered_url(address: &str, from: SocketAddr) -> String {
 impl ConnectionManager {
     /// Load the saved state (a corrupt file is set aside and reported through [`Self::take_notices`]).
     pub fn open(cfg: ManagerConfig) -> Result<Self, ManagerError> {
-        super::store::create_private_dir(&cfg.config_dir).map_err(|source| StoreError::Write {
+        super::files::create_private_dir(&cfg.config_dir).map_err(|source| StoreError::Write {
             path: cfg.config_dir.clone(),
             source,
         })?;
-        let store = CredentialsStore::new(&cfg.config_dir);
+        let mut store = CredentialsStore::new(&cfg.config_dir);
         let (creds, aside) = store.load()?;
         let notices: Vec<String> = aside.iter().map(SetAside::to_string).collect();
-        let device_id = emby::load_or_create_device_id(&cfg.config_dir).map_err(|e| {
+        let device_id = super::files::device_id(&cfg.config_dir).map_err(|e| {
             ManagerError::Other(format!(
                 "cannot keep the device id in {}: {e}",
                 cfg.config_dir.display()
@@ -313,8 +313,36 @@ impl ConnectionManager {
         self.sessions.get(&key(server_id))
     }
 
-    fn save(&self) -> Result<(), ManagerError> {
-        self.store.save(&self.creds).map_err(Into::into)
+    /// Save, merged with what other emby-tui processes saved meanwhile (see
+    /// [`CredentialsStore::save`]); adopt the merged state and drop sessions it no longer backs.
+    fn save(&mut self) -> Result<(), ManagerError> {
+        let (merged, aside) = self.store.save(&self.creds)?;
+        if let Some(aside) = aside {
+            self.notices.push(aside.to_string());
+        }
+        self.creds = merged;
+        self.reconcile_sessions();
+        Ok(())
+    }
+
+    /// After a merge: a session whose server is gone is dropped; one whose token is no longer
+    /// the saved one (signed out, or signed in anew, by another emby-tui) stops using it.
+    fn reconcile_sessions(&mut self) {
+        let servers = &self.creds.servers;
+        self.sessions
+            .retain(|k, _| servers.iter().any(|s| key(&s.id) == *k));
+        for s in servers {
+            let Some(sess) = self.sessions.get_mut(&key(&s.id)) else {
+                continue;
+            };
+            let held = sess.client.as_ref().map(|c| c.token().clone());
+            if held.is_some() && held != s.access_token {
+                sess.client = None;
+                sess.state = SessionState::SignInRequired(
+                    "signed out by another emby-tui; reach it again to sign in".into(),
+                );
+            }
+        }
     }
 
     fn saved(&self, server_id: &str) -> Option<&SavedServer> {
@@ -489,17 +517,20 @@ impl ConnectionManager {
 
     fn forget_connect_servers(&mut self) {
         for s in &mut self.creds.servers {
-            if s.exchange_token.take().is_some() {
+            let via_connect = s.token_via_connect();
+            s.exchange_token = None;
+            s.connect_server_id = None;
+            s.link_type = None;
+            if via_connect {
                 // The token came from the exchange: it goes with the AccessKey.
                 s.access_token = None;
                 s.user_id = None;
                 s.user_name = None;
-                s.connect_server_id = None;
-                s.link_type = None;
-                if let Some(sess) = self.sessions.get_mut(&key(&s.id)) {
-                    sess.client = None;
-                    sess.state = SessionState::SignInRequired("signed out of Emby Connect".into());
-                }
+                s.token_from = None;
+            }
+            if via_connect && let Some(sess) = self.sessions.get_mut(&key(&s.id)) {
+                sess.client = None;
+                sess.state = SessionState::SignInRequired("signed out of Emby Connect".into());
             }
         }
     }
@@ -670,8 +701,13 @@ impl ConnectionManager {
                 }
                 let (state, client) = match conn.auth {
                     Auth::SignedIn {
-                        client, user_name, ..
+                        client,
+                        user_name,
+                        via_connect,
                     } => {
+                        if via_connect {
+                            saved.token_from = Some(TokenSource::Connect);
+                        }
                         saved.access_token = Some(client.token().clone());
                         saved.user_id = Some(client.user_id().to_string());
                         if user_name.is_some() {
@@ -715,7 +751,7 @@ impl ConnectionManager {
     }
 
     /// Save the current state.
-    pub fn persist(&self) -> Result<(), ManagerError> {
+    pub fn persist(&mut self) -> Result<(), ManagerError> {
         self.save()
     }
 
@@ -1020,6 +1056,7 @@ impl ConnectionManager {
         let id = reached.server_id.clone();
         if let Some(s) = self.saved_mut(&id) {
             s.signed_out = false;
+            s.token_from = Some(TokenSource::Local);
         }
         let report = self
             .apply_reached(reached)

@@ -2,6 +2,7 @@
 //! ServerId, and the credentials store.
 
 pub mod address;
+pub mod files;
 pub mod manager;
 pub mod race;
 pub mod reach;

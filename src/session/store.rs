@@ -1,13 +1,15 @@
 //! The credentials store: one JSON file (schema-versioned, mode 0600, written atomically) holding
 //! the Connect account and every saved server with its local token. Passwords are never stored.
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use crate::emby::Secret;
+
+use super::files;
 
 /// Version of the file layout; bumped when a field changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -126,9 +128,32 @@ pub struct SavedServer {
     /// they sign in explicitly.
     #[serde(default)]
     pub signed_out: bool,
+    /// Where `access_token` came from (absent in files of earlier versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_from: Option<TokenSource>,
+}
+
+/// How a server's token was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenSource {
+    /// The Emby Connect exchange (it goes when the Connect account goes).
+    Connect,
+    /// A local user name and password the user typed (kept until they sign out of the server).
+    Local,
 }
 
 impl SavedServer {
+    /// Whether the token came from the Connect exchange (for files without `token_from`: when
+    /// the entry holds an AccessKey, as earlier versions assumed).
+    pub fn token_via_connect(&self) -> bool {
+        self.access_token.is_some()
+            && match self.token_from {
+                Some(source) => source == TokenSource::Connect,
+                None => self.exchange_token.is_some(),
+            }
+    }
+
     pub fn source(&self) -> ServerSource {
         if self.exchange_token.is_some() || self.connect_server_id.is_some() {
             ServerSource::Connect
@@ -175,78 +200,151 @@ impl std::fmt::Display for SetAside {
     }
 }
 
-/// The file on disk.
+/// The file on disk, shared safely by every emby-tui process of the user.
+///
+/// Several processes may hold the file at once (the UI and a script's `emby-tui servers`, or
+/// eight `server add` runs). Each keeps the state it last read or wrote (its *base*). A save
+/// takes an exclusive advisory lock on `credentials.json.lock`, reads the file again, merges
+/// three ways (base, this process's state, the file) with [`merge`], writes the result
+/// atomically and releases the lock: a change made elsewhere is never lost, and a removal or a
+/// sign-out made elsewhere is never undone by a stale copy. The lock is the operating system's
+/// (`flock`), so a process that dies holding it releases it.
 #[derive(Debug, Clone)]
 pub struct CredentialsStore {
     dir: PathBuf,
+    base: Credentials,
+}
+
+/// The name of the lock file beside the credentials.
+pub const LOCK_FILE_NAME: &str = "credentials.json.lock";
+
+/// The exclusive lock of the credentials file, released when dropped (or when the process dies).
+struct StoreLock {
+    file: fs::File,
+}
+
+impl Drop for StoreLock {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
+}
+
+/// What reading the file gave.
+enum Read {
+    Missing,
+    Parsed(Credentials),
+    Unusable(String),
 }
 
 impl CredentialsStore {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        CredentialsStore { dir: dir.into() }
+        CredentialsStore {
+            dir: dir.into(),
+            base: Credentials::default(),
+        }
     }
 
     pub fn path(&self) -> PathBuf {
         self.dir.join(FILE_NAME)
     }
 
-    /// Read the file. Missing → empty. Unparseable or from a newer schema → moved aside (never
-    /// deleted, never overwritten) and empty, with a [`SetAside`] saying so. Other I/O errors are
-    /// returned: starting empty and saving later would lose the user's servers.
-    pub fn load(&self) -> Result<(Credentials, Option<SetAside>), StoreError> {
+    fn lock(&self) -> Result<StoreLock, StoreError> {
+        let path = self.dir.join(LOCK_FILE_NAME);
+        let werr = |source| StoreError::Write {
+            path: path.clone(),
+            source,
+        };
+        files::create_private_dir(&self.dir).map_err(werr)?;
+        let file = files::open_private_rw(&path).map_err(werr)?;
+        file.lock().map_err(werr)?;
+        Ok(StoreLock { file })
+    }
+
+    fn read(&self) -> Result<Read, StoreError> {
         let path = self.path();
         let bytes = match fs::read(&path) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok((Credentials::default(), None));
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Read::Missing),
             Err(source) => return Err(StoreError::Read { path, source }),
         };
-        let reason = match serde_json::from_slice::<Credentials>(&bytes) {
-            Ok(c) if c.schema == SCHEMA_VERSION => return Ok((c, None)),
-            Ok(c) => format!(
+        Ok(match serde_json::from_slice::<Credentials>(&bytes) {
+            Ok(c) if c.schema == SCHEMA_VERSION => Read::Parsed(c),
+            Ok(c) => Read::Unusable(format!(
                 "schema {} is not the supported {}",
                 c.schema, SCHEMA_VERSION
-            ),
-            Err(e) => format!("not valid: {}", describe_json_error(&e)),
-        };
+            )),
+            Err(e) => Read::Unusable(format!("not valid: {}", describe_json_error(&e))),
+        })
+    }
+
+    /// Moves an unusable file aside (never deleted, never overwritten). Call with the lock held,
+    /// after reading it again under the lock, so a good file another process just wrote is not
+    /// the one moved.
+    fn set_aside(&self, reason: String) -> Result<SetAside, StoreError> {
         let moved_to = self.aside_path();
-        fs::rename(&path, &moved_to).map_err(|source| StoreError::Write {
+        fs::rename(self.path(), &moved_to).map_err(|source| StoreError::Write {
             path: moved_to.clone(),
             source,
         })?;
         tracing::warn!(file = %moved_to.display(), %reason, "credentials file set aside");
-        Ok((Credentials::default(), Some(SetAside { moved_to, reason })))
+        Ok(SetAside { moved_to, reason })
     }
 
-    /// Write atomically: a temp file (mode 0600) in the same dir, fsync, rename over, fsync the dir.
-    pub fn save(&self, creds: &Credentials) -> Result<(), StoreError> {
+    /// Read the file. Missing → empty. Unparseable or from a newer schema → moved aside (never
+    /// deleted, never overwritten) and empty, with a [`SetAside`] saying so. Other I/O errors are
+    /// returned: starting empty and saving later would lose the user's servers.
+    pub fn load(&mut self) -> Result<(Credentials, Option<SetAside>), StoreError> {
+        let (creds, aside) = match self.read()? {
+            Read::Missing => (Credentials::default(), None),
+            Read::Parsed(c) => (c, None),
+            Read::Unusable(_) => {
+                // Another process may be replacing it right now: decide under the lock.
+                let _lock = self.lock()?;
+                match self.read()? {
+                    Read::Missing => (Credentials::default(), None),
+                    Read::Parsed(c) => (c, None),
+                    Read::Unusable(reason) => {
+                        (Credentials::default(), Some(self.set_aside(reason)?))
+                    }
+                }
+            }
+        };
+        self.base = creds.clone();
+        Ok((creds, aside))
+    }
+
+    /// Save `ours`: under the lock, read the file again, [`merge`] what changed here since the
+    /// last load or save with what changed in the file meanwhile, and write the result
+    /// atomically (see [`files::write_atomic`]). Returns the state now on disk, which this
+    /// process should adopt, and a [`SetAside`] when the file had become unreadable meanwhile
+    /// (it is kept, and this process's state is written).
+    pub fn save(
+        &mut self,
+        ours: &Credentials,
+    ) -> Result<(Credentials, Option<SetAside>), StoreError> {
         let path = self.path();
         let werr = |source| StoreError::Write {
             path: path.clone(),
             source,
         };
-        create_private_dir(&self.dir).map_err(werr)?;
-        let mut json = serde_json::to_vec_pretty(creds).map_err(StoreError::Encode)?;
-        json.push(b'\n');
-        let tmp = self
-            .dir
-            .join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
-        let result = (|| {
-            let mut file = open_private(&tmp)?;
-            file.write_all(&json)?;
-            file.sync_all()?;
-            drop(file);
-            fs::rename(&tmp, &path)?;
-            if let Ok(d) = fs::File::open(&self.dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
+        let _lock = self.lock()?;
+        files::remove_stale_temps(&self.dir, FILE_NAME);
+        let (theirs, aside) = match self.read()? {
+            Read::Missing => (Credentials::default(), None),
+            Read::Parsed(c) => (c, None),
+            // Nothing can be learned from it: keep it aside and treat it as unchanged.
+            Read::Unusable(reason) => (self.base.clone(), Some(self.set_aside(reason)?)),
+        };
+        let merged = merge(&self.base, ours, &theirs);
+        if aside.is_none() && merged == theirs {
+            self.base = merged.clone();
+            return Ok((merged, None));
         }
-        result.map_err(werr)
+        let mut json = serde_json::to_vec_pretty(&merged).map_err(StoreError::Encode)?;
+        json.push(b'\n');
+        files::write_atomic(&self.dir, FILE_NAME, &json).map_err(werr)?;
+        self.base = merged.clone();
+        Ok((merged, aside))
     }
 
     fn aside_path(&self) -> PathBuf {
@@ -265,6 +363,187 @@ impl CredentialsStore {
     }
 }
 
+/// The three-way merge of a save: `base` is what this process last read or wrote, `ours` what it
+/// holds now, `theirs` what the file holds now (other processes' saves since `base`).
+///
+/// - A field this process changed takes its value; a field it left alone takes the file's.
+/// - Servers are matched by Id. One removed on either side stays removed (a removal wins over a
+///   stale copy); one added on either side is kept; one added on both is merged field by field.
+/// - A server's sign-in (token, user, signed-out mark) moves as one piece. When both sides
+///   changed it, a sign-out wins over a sign-in; between two sign-ins, this process's (the later
+///   writer) wins.
+/// - The Emby Connect account: a sign-out on either side wins over the other side keeping the old
+///   account; between two new sign-ins, ours wins. Whatever came from a Connect account that is
+///   not the one kept (AccessKeys, Connect registration ids, link types, tokens from the
+///   exchange) is taken from the side that holds the kept account, so a refresh that ran with
+///   the old account cannot bring back what a sign-out dropped.
+///
+/// No generation counter or timestamps are needed: the base a process keeps tells exactly which
+/// side changed what, and the operating system's lock makes the read-merge-write one step.
+pub fn merge(base: &Credentials, ours: &Credentials, theirs: &Credentials) -> Credentials {
+    let connect = merge_connect(&base.connect, &ours.connect, &theirs.connect);
+    let connect_user = |c: &Option<ConnectAccount>| c.as_ref().map(|a| a.user_id.clone());
+    let kept = connect_user(&connect);
+    // Whose Connect-derived data is trusted: a side whose account is not the kept one is stale.
+    let ours_current = connect_user(&ours.connect) == kept;
+    let theirs_current = connect_user(&theirs.connect) == kept;
+
+    // Ids compare case-insensitively; index each side once (the file may hold thousands).
+    let index = |list: &[SavedServer]| -> HashMap<String, SavedServer> {
+        list.iter()
+            .map(|s| (s.id.to_ascii_lowercase(), s.clone()))
+            .collect()
+    };
+    let (base_by_id, ours_by_id, theirs_by_id) = (
+        index(&base.servers),
+        index(&ours.servers),
+        index(&theirs.servers),
+    );
+    let find = |map: &HashMap<String, SavedServer>, id: &str| map.get(id).cloned();
+    let mut seen = HashSet::new();
+    let ids: Vec<String> = ours
+        .servers
+        .iter()
+        .chain(theirs.servers.iter())
+        .map(|s| s.id.to_ascii_lowercase())
+        .filter(|id| seen.insert(id.clone()))
+        .collect();
+    let mut servers = Vec::new();
+    for id in ids {
+        let b = find(&base_by_id, &id);
+        let o = find(&ours_by_id, &id);
+        let t = find(&theirs_by_id, &id);
+        let mut merged = match (b, o, t) {
+            // removed here, or removed elsewhere: the removal wins
+            (Some(_), None, _) | (Some(_), Some(_), None) => continue,
+            (None, Some(o), None) => o,
+            (None, None, Some(t)) => t,
+            (None, Some(o), Some(t)) => {
+                let mut m = t;
+                add_or_update_all(&mut m, o);
+                m
+            }
+            (Some(b), Some(o), Some(t)) => merge_server(&b, &o, &t),
+            (_, None, None) => continue,
+        };
+        let source = match (ours_current, theirs_current) {
+            (true, true) => None,
+            (true, false) => find(&ours_by_id, &id),
+            (false, _) => Some(find(&theirs_by_id, &id).unwrap_or_default()),
+        };
+        if let Some(source) = source {
+            take_connect_data(&mut merged, &source);
+        }
+        servers.push(merged);
+    }
+    Credentials {
+        schema: SCHEMA_VERSION,
+        connect,
+        servers,
+    }
+}
+
+fn merge_connect(
+    base: &Option<ConnectAccount>,
+    ours: &Option<ConnectAccount>,
+    theirs: &Option<ConnectAccount>,
+) -> Option<ConnectAccount> {
+    let ours_changed = ours != base;
+    let theirs_changed = theirs != base;
+    match (ours_changed, theirs_changed) {
+        (true, true) if ours.is_none() || theirs.is_none() => None,
+        (true, _) => ours.clone(),
+        (false, _) => theirs.clone(),
+    }
+}
+
+/// Takes a value changed here, else the file's.
+fn pick<T: PartialEq + Clone>(base: &T, ours: &T, theirs: &T) -> T {
+    if ours != base {
+        ours.clone()
+    } else {
+        theirs.clone()
+    }
+}
+
+/// The sign-in of a server as one piece.
+fn sign_in_of(
+    s: &SavedServer,
+) -> (
+    Option<Secret>,
+    Option<String>,
+    Option<String>,
+    bool,
+    Option<TokenSource>,
+) {
+    (
+        s.access_token.clone(),
+        s.user_id.clone(),
+        s.user_name.clone(),
+        s.signed_out,
+        s.token_from,
+    )
+}
+
+fn set_sign_in(s: &mut SavedServer, from: &SavedServer) {
+    s.access_token = from.access_token.clone();
+    s.user_id = from.user_id.clone();
+    s.user_name = from.user_name.clone();
+    s.signed_out = from.signed_out;
+    s.token_from = from.token_from;
+}
+
+fn merge_server(b: &SavedServer, o: &SavedServer, t: &SavedServer) -> SavedServer {
+    let mut m = SavedServer {
+        id: o.id.clone(),
+        name: pick(&b.name, &o.name, &t.name),
+        local_address: pick(&b.local_address, &o.local_address, &t.local_address),
+        remote_address: pick(&b.remote_address, &o.remote_address, &t.remote_address),
+        manual_address: pick(&b.manual_address, &o.manual_address, &t.manual_address),
+        exchange_token: pick(&b.exchange_token, &o.exchange_token, &t.exchange_token),
+        connect_server_id: pick(
+            &b.connect_server_id,
+            &o.connect_server_id,
+            &t.connect_server_id,
+        ),
+        link_type: pick(&b.link_type, &o.link_type, &t.link_type),
+        date_last_accessed: o.date_last_accessed.max(t.date_last_accessed),
+        last_connection_mode: pick(
+            &b.last_connection_mode,
+            &o.last_connection_mode,
+            &t.last_connection_mode,
+        ),
+        ..Default::default()
+    };
+    let (sb, so, st) = (sign_in_of(b), sign_in_of(o), sign_in_of(t));
+    let from = match (so != sb, st != sb) {
+        // both changed: a sign-out wins; between two sign-ins, ours (the later writer)
+        (true, true) if t.access_token.is_none() && o.access_token.is_some() => t,
+        (true, _) => o,
+        (false, _) => t,
+    };
+    set_sign_in(&mut m, from);
+    m
+}
+
+/// Both sides added the same server: theirs, with what ours knows on top (never clearing).
+fn add_or_update_all(theirs: &mut SavedServer, ours: SavedServer) {
+    let mut list = vec![theirs.clone()];
+    super::servers::add_or_update(&mut list, ours);
+    *theirs = list.remove(0);
+}
+
+/// Replaces what came from Emby Connect in `server` with `source`'s (which holds the Connect
+/// account that was kept): AccessKey, registration id, link type, and a token from the exchange.
+fn take_connect_data(server: &mut SavedServer, source: &SavedServer) {
+    server.exchange_token = source.exchange_token.clone();
+    server.connect_server_id = source.connect_server_id.clone();
+    server.link_type = source.link_type;
+    if server.token_via_connect() || source.token_via_connect() {
+        set_sign_in(server, source);
+    }
+}
+
 /// A serde_json error without the input text (which may contain a token): kind, line and column.
 fn describe_json_error(e: &serde_json::Error) -> String {
     use serde_json::error::Category;
@@ -275,44 +554,6 @@ fn describe_json_error(e: &serde_json::Error) -> String {
         Category::Eof => "cut short",
     };
     format!("{what} at line {} column {}", e.line(), e.column())
-}
-
-#[cfg(unix)]
-fn open_private(path: &Path) -> std::io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_private(path: &Path) -> std::io::Result<fs::File> {
-    fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(path)
-}
-
-/// Create `dir` (and parents) readable by the owner only, if it does not exist.
-#[cfg(unix)]
-pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    if dir.is_dir() {
-        return Ok(());
-    }
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
-
-#[cfg(not(unix))]
-pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    fs::create_dir_all(dir)
 }
 
 #[cfg(test)]
@@ -351,16 +592,23 @@ mod tests {
     #[test]
     fn save_then_load_round_trips_and_leaves_no_temp_file() {
         let dir = tempfile::tempdir().unwrap();
-        let store = CredentialsStore::new(dir.path().join("nested"));
+        let mut store = CredentialsStore::new(dir.path().join("nested"));
         store.save(&sample()).unwrap();
         let (c, aside) = store.load().unwrap();
         assert_eq!(c, sample());
         assert!(aside.is_none());
-        let names: Vec<_> = fs::read_dir(dir.path().join("nested"))
+        let mut names: Vec<_> = fs::read_dir(dir.path().join("nested"))
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from(FILE_NAME)]);
+        names.sort();
+        assert_eq!(
+            names,
+            vec![
+                std::ffi::OsString::from(FILE_NAME),
+                std::ffi::OsString::from(LOCK_FILE_NAME)
+            ]
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -378,7 +626,7 @@ mod tests {
     fn file_is_mode_0600_even_when_an_old_file_was_world_readable() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
-        let store = CredentialsStore::new(dir.path());
+        let mut store = CredentialsStore::new(dir.path());
         fs::write(store.path(), b"{\"schema\":1}").unwrap();
         fs::set_permissions(store.path(), fs::Permissions::from_mode(0o644)).unwrap();
         store.save(&sample()).unwrap();
@@ -389,7 +637,7 @@ mod tests {
     #[test]
     fn corrupt_file_is_kept_aside_byte_for_byte_and_the_app_starts_empty() {
         let dir = tempfile::tempdir().unwrap();
-        let store = CredentialsStore::new(dir.path());
+        let mut store = CredentialsStore::new(dir.path());
         let garbage =
             b"{\"schema\":1, \"servers\": [ {\"id\": \"x\", \"access_token\": \"tok-SECRET\"";
         fs::write(store.path(), garbage).unwrap();
@@ -412,30 +660,24 @@ mod tests {
     #[test]
     fn wrong_type_and_newer_schema_are_also_set_aside() {
         let dir = tempfile::tempdir().unwrap();
-        let store = CredentialsStore::new(dir.path());
+        let mut store = CredentialsStore::new(dir.path());
         fs::write(store.path(), b"{\"schema\":1,\"servers\":7}").unwrap();
         assert!(store.load().unwrap().1.is_some());
         fs::write(store.path(), b"{\"schema\":99}").unwrap();
         let (_, aside) = store.load().unwrap();
         assert!(aside.unwrap().reason.contains("schema 99"));
         // two set-asides in the same second get distinct names
-        let kept: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        let kept: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains("unreadable")
+            })
+            .collect();
         assert_eq!(kept.len(), 2);
-    }
-
-    #[test]
-    fn a_failed_save_keeps_the_previous_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = CredentialsStore::new(dir.path());
-        store.save(&sample()).unwrap();
-        let before = fs::read(store.path()).unwrap();
-        // make the temp file impossible to create: a directory with its name
-        let tmp = dir
-            .path()
-            .join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
-        fs::create_dir(&tmp).unwrap();
-        assert!(store.save(&Credentials::default()).is_err());
-        assert_eq!(fs::read(store.path()).unwrap(), before);
     }
 
     #[test]
@@ -449,5 +691,194 @@ mod tests {
         assert_eq!(s.source(), ServerSource::Manual);
         s.exchange_token = Some(Secret::new("k"));
         assert_eq!(s.source(), ServerSource::Connect);
+    }
+
+    // ---- the three-way merge of a save ----
+
+    fn server(id: &str) -> SavedServer {
+        SavedServer {
+            id: id.into(),
+            name: format!("Server {id}"),
+            manual_address: Some(format!("http://{id}")),
+            ..Default::default()
+        }
+    }
+
+    fn with_servers(servers: Vec<SavedServer>) -> Credentials {
+        Credentials {
+            servers,
+            ..Credentials::default()
+        }
+    }
+
+    fn ids(c: &Credentials) -> Vec<&str> {
+        let mut ids: Vec<&str> = c.servers.iter().map(|s| s.id.as_str()).collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn servers_added_on_each_side_are_all_kept() {
+        let base = with_servers(vec![server("a")]);
+        let ours = with_servers(vec![server("a"), server("b")]);
+        let theirs = with_servers(vec![server("a"), server("c")]);
+        assert_eq!(ids(&merge(&base, &ours, &theirs)), vec!["a", "b", "c"]);
+    }
+
+    #[test]
+    fn a_removal_on_either_side_wins_over_a_stale_copy() {
+        let base = with_servers(vec![server("a"), server("b")]);
+        let mut touched = server("a");
+        touched.date_last_accessed = 99; // a refresh here touched it
+        let ours = with_servers(vec![touched, server("b")]);
+        let theirs = with_servers(vec![server("b")]); // removed elsewhere
+        assert_eq!(ids(&merge(&base, &ours, &theirs)), vec!["b"]);
+        let ours = with_servers(vec![server("a")]); // removed here
+        let theirs = with_servers(vec![server("a"), server("b")]);
+        assert_eq!(ids(&merge(&base, &ours, &theirs)), vec!["a"]);
+    }
+
+    #[test]
+    fn each_side_keeps_the_fields_it_changed() {
+        let base = with_servers(vec![server("a")]);
+        let mut o = server("a");
+        o.name = "Renamed here".into();
+        let mut t = server("a");
+        t.remote_address = Some("https://wan".into());
+        t.date_last_accessed = 7;
+        let m = merge(&base, &with_servers(vec![o]), &with_servers(vec![t]));
+        assert_eq!(m.servers[0].name, "Renamed here");
+        assert_eq!(m.servers[0].remote_address.as_deref(), Some("https://wan"));
+        assert_eq!(m.servers[0].date_last_accessed, 7);
+    }
+
+    fn signed_in(id: &str, token: &str, from: TokenSource) -> SavedServer {
+        SavedServer {
+            access_token: Some(Secret::new(token)),
+            user_id: Some("u1".into()),
+            token_from: Some(from),
+            ..server(id)
+        }
+    }
+
+    #[test]
+    fn a_sign_out_elsewhere_wins_over_a_new_token_here() {
+        let base = with_servers(vec![signed_in("a", "t1", TokenSource::Local)]);
+        let ours = with_servers(vec![signed_in("a", "t2", TokenSource::Local)]);
+        let mut out = server("a");
+        out.signed_out = true;
+        let theirs = with_servers(vec![out]);
+        let m = merge(&base, &ours, &theirs);
+        assert_eq!(m.servers[0].access_token, None);
+        assert!(m.servers[0].signed_out);
+        // and the other way round: signed out here, a refresh elsewhere saved a new token
+        let m = merge(&base, &theirs, &ours);
+        assert_eq!(m.servers[0].access_token, None);
+        assert!(m.servers[0].signed_out);
+    }
+
+    fn connect_account(user: &str) -> Option<ConnectAccount> {
+        Some(ConnectAccount {
+            user_id: user.into(),
+            user_name: Some(user.into()),
+            access_token: Secret::new(format!("ctok-{user}")),
+        })
+    }
+
+    fn via_connect(id: &str, key: &str, token: &str) -> SavedServer {
+        SavedServer {
+            exchange_token: Some(Secret::new(key)),
+            connect_server_id: Some(format!("c-{id}")),
+            link_type: Some(LinkType::Linked),
+            ..signed_in(id, token, TokenSource::Connect)
+        }
+    }
+
+    #[test]
+    fn a_connect_sign_out_elsewhere_is_not_undone_by_a_refresh_that_ran_meanwhile() {
+        let mut local = signed_in("m", "local-token", TokenSource::Local);
+        local.manual_address = Some("http://m".into());
+        let base = Credentials {
+            schema: SCHEMA_VERSION,
+            connect: connect_account("cu1"),
+            servers: vec![via_connect("a", "key1", "t1"), local.clone()],
+        };
+        // the refresh exchanged again (new token), got a new key, and a new Connect server
+        let ours = Credentials {
+            servers: vec![
+                via_connect("a", "key2", "t2"),
+                local.clone(),
+                via_connect("n", "key-n", "tn"),
+            ],
+            ..base.clone()
+        };
+        // meanwhile `connect logout` forgot the account, its keys and the tokens they gave
+        let mut a_out = server("a");
+        a_out.name = "Server a".into();
+        let theirs = Credentials {
+            schema: SCHEMA_VERSION,
+            connect: None,
+            servers: vec![a_out, local.clone()],
+        };
+        let m = merge(&base, &ours, &theirs);
+        assert_eq!(m.connect, None);
+        for s in &m.servers {
+            assert_eq!(s.exchange_token, None, "{}", s.id);
+            assert_eq!(s.connect_server_id, None, "{}", s.id);
+            if s.id != "m" {
+                assert_eq!(s.access_token, None, "{}", s.id);
+            }
+        }
+        let m_local = m.servers.iter().find(|s| s.id == "m").unwrap();
+        assert_eq!(m_local.access_token, Some(Secret::new("local-token")));
+    }
+
+    #[test]
+    fn a_connect_sign_in_here_keeps_its_keys_over_a_stale_copy() {
+        let base = Credentials::default();
+        let ours = Credentials {
+            schema: SCHEMA_VERSION,
+            connect: connect_account("cu2"),
+            servers: vec![via_connect("a", "key-cu2", "t")],
+        };
+        let theirs = Credentials {
+            schema: SCHEMA_VERSION,
+            connect: connect_account("cu1"),
+            servers: vec![via_connect("a", "key-cu1", "t-old")],
+        };
+        let m = merge(&base, &ours, &theirs);
+        assert_eq!(m.connect, connect_account("cu2"));
+        assert_eq!(m.servers[0].exchange_token, Some(Secret::new("key-cu2")));
+        assert_eq!(m.servers[0].access_token, Some(Secret::new("t")));
+    }
+
+    #[test]
+    fn two_stores_saving_in_turn_keep_both_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut one = CredentialsStore::new(dir.path());
+        let mut two = CredentialsStore::new(dir.path());
+        let (mut c1, _) = one.load().unwrap();
+        let (mut c2, _) = two.load().unwrap();
+        c1.servers.push(server("a"));
+        c2.servers.push(server("b"));
+        one.save(&c1).unwrap();
+        let (merged, _) = two.save(&c2).unwrap();
+        assert_eq!(ids(&merged), vec!["a", "b"]);
+        let (on_disk, _) = CredentialsStore::new(dir.path()).load().unwrap();
+        assert_eq!(ids(&on_disk), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn a_file_made_unreadable_between_load_and_save_is_kept_aside_and_ours_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = CredentialsStore::new(dir.path());
+        let (mut c, _) = store.load().unwrap();
+        c.servers.push(server("a"));
+        store.save(&c).unwrap();
+        fs::write(store.path(), b"{ garbage").unwrap();
+        c.servers.push(server("b"));
+        let (merged, aside) = store.save(&c).unwrap();
+        assert_eq!(ids(&merged), vec!["a", "b"]);
+        assert_eq!(fs::read(aside.unwrap().moved_to).unwrap(), b"{ garbage");
     }
 }

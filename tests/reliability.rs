@@ -1,0 +1,299 @@
+//! What a hostile network, a careless second process and a crash do, tried against the real
+//! `emby-tui` binary and emby-sim: credentials never follow a redirect to another origin, no
+//! process loses another's changes, a sign-out stays, a killed writer leaves a usable file, files
+//! are private, and text from servers never drives the terminal.
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::*;
+use emby_tui::sim::{AddressKind, Fault, Scenario, Sim};
+use serde_json::Value;
+
+/// A world of `n` servers (no Connect user needed), each with a local user `u`/`pw`.
+async fn servers_sim(n: usize) -> Sim {
+    let mut toml = String::from(
+        "[connect]\nport = 0\n[[connect.users]]\nname = \"demo\"\nemail = \"demo@example.com\"\npassword = \"demo\"\n",
+    );
+    for i in 0..n {
+        toml.push_str(&format!(
+            "[[servers]]\nname = \"Server {i}\"\ndiscoverable = false\nlibrary = {{ movies = 3 }}\n[[servers.users]]\nname = \"u\"\npassword = \"pw\"\n"
+        ));
+    }
+    Sim::start(Scenario::from_toml_str(&toml).unwrap())
+        .await
+        .unwrap()
+}
+
+fn saved(dir: &Path) -> Value {
+    let text = std::fs::read_to_string(dir.join("credentials.json")).expect("credentials saved");
+    serde_json::from_str(&text).expect("credentials.json is JSON")
+}
+
+fn saved_ids(dir: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = saved(dir)["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+// ---- 1. redirects ----
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_connect_sign_in_redirected_to_another_port_sends_nothing_there_and_saves_nothing() {
+    let sim = demo_sim().await;
+    // the other side would happily sign "demo" in and hand out its token
+    let other = demo_sim().await;
+    for status in [302, 307, 308] {
+        let dir = tempfile::tempdir().unwrap();
+        sim.set_connect_fault(Fault {
+            redirect: Some(
+                other
+                    .connect_url()
+                    .trim_end_matches("/service/")
+                    .to_string(),
+            ),
+            redirect_status: status,
+            ..Fault::default()
+        });
+        let run = emby_tui(
+            &sim,
+            dir.path(),
+            &["connect", "login", "--user", "demo", "--password-stdin"],
+            Some("demo\n"),
+        )
+        .await;
+        assert_eq!(run.code, 1, "{status}: {}", run.stderr);
+        assert!(run.stderr.contains("redirect"), "{status}: {}", run.stderr);
+        assert!(!run.stderr.contains("Signed in"), "{}", run.stderr);
+        assert!(
+            other.connect_requests().is_empty(),
+            "{status}: the other port received {:?}",
+            other.connect_requests()
+        );
+        let connect = dir
+            .path()
+            .join("credentials.json")
+            .exists()
+            .then(|| saved(dir.path())["connect"].clone());
+        assert!(
+            connect.is_none_or(|c| c.is_null()),
+            "{status}: nothing may be saved"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_address_that_redirects_elsewhere_never_gets_the_access_key_or_token() {
+    let sim = demo_sim().await;
+    let other = demo_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let login = emby_tui(
+        &sim,
+        dir.path(),
+        &["connect", "login", "--user", "demo", "--password-stdin"],
+        Some("demo\n"),
+    )
+    .await;
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    let living = sim.server("Living Room").unwrap();
+    let elsewhere = other.server("Living Room").unwrap();
+    for kind in [AddressKind::Local, AddressKind::Remote] {
+        sim.set_fault(
+            &living.id,
+            kind,
+            Fault {
+                redirect: Some(elsewhere.local_url.clone()),
+                redirect_status: 307,
+                ..Fault::default()
+            },
+        );
+    }
+    let run = emby_tui(&sim, dir.path(), &["servers", "--json"], None).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let list = json(&run);
+    let row = entry(&list, &living.id);
+    assert_eq!(row["state"], "unavailable", "{row}");
+    assert!(row["error"].as_str().unwrap().contains("redirect"), "{row}");
+    assert!(
+        other.requests(&elsewhere.id, AddressKind::Local).is_empty(),
+        "the redirect target was contacted"
+    );
+}
+
+// ---- 2. two processes, one file ----
+
+#[tokio::test(flavor = "multi_thread")]
+async fn eight_server_add_processes_at_once_keep_all_eight_servers() {
+    let sim = servers_sim(8).await;
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = sim.servers().iter().map(|s| s.local_url.clone()).collect();
+    let runs = futures::future::join_all(urls.iter().map(|url| {
+        let args = ["server", "add", url.as_str()];
+        let (sim, dir) = (&sim, dir.path());
+        async move { emby_tui(sim, dir, &args, None).await }
+    }))
+    .await;
+    for run in &runs {
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let mut expected: Vec<String> = sim.servers().iter().map(|s| s.id.clone()).collect();
+    expected.sort();
+    assert_eq!(saved_ids(dir.path()), expected);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_connect_logout_during_a_refresh_stays_signed_out() {
+    let sim = demo_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let login = emby_tui(
+        &sim,
+        dir.path(),
+        &["connect", "login", "--user", "demo", "--password-stdin"],
+        Some("demo\n"),
+    )
+    .await;
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    let first = emby_tui(&sim, dir.path(), &["servers", "--json"], None).await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    // a slow server keeps the next refresh busy long enough for a logout to land in the middle
+    let living = sim.server("Living Room").unwrap();
+    for kind in [AddressKind::Local, AddressKind::Remote] {
+        sim.set_fault(
+            &living.id,
+            kind,
+            Fault {
+                delay_ms: 1200,
+                ..Fault::default()
+            },
+        );
+    }
+    sim.clear_requests();
+    let refresh = {
+        let dir = dir.path().to_path_buf();
+        let url = sim.connect_url();
+        tokio::spawn(async move {
+            tokio::process::Command::new(env!("CARGO_BIN_EXE_emby-tui"))
+                .args(["servers", "--json", "--no-discovery"])
+                .env("EMBY_TUI_CONFIG_DIR", &dir)
+                .env("EMBY_TUI_CONNECT_URL", url)
+                .env("EMBY_TUI_LOCAL_TIMEOUT_MS", "3000")
+                .env("EMBY_TUI_REMOTE_TIMEOUT_MS", "3000")
+                .output()
+                .await
+                .unwrap()
+        })
+    };
+    // the refresh has read the file once it asks Connect for the list
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !sim
+        .connect_requests()
+        .iter()
+        .any(|r| r.path.contains("servers"))
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the refresh never started"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let logout = emby_tui(&sim, dir.path(), &["connect", "logout"], None).await;
+    assert_eq!(logout.code, 0, "{}", logout.stderr);
+    let refreshed = refresh.await.unwrap();
+    assert!(refreshed.status.success());
+    let creds = saved(dir.path());
+    assert!(
+        creds["connect"].is_null(),
+        "the sign-out came back: {creds}"
+    );
+    for s in creds["servers"].as_array().unwrap() {
+        assert!(s["exchange_token"].is_null(), "an AccessKey came back: {s}");
+        assert!(s["access_token"].is_null(), "a token came back: {s}");
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_writer_killed_mid_save_leaves_a_usable_file() {
+    let sim = servers_sim(1).await;
+    let dir = tempfile::tempdir().unwrap();
+    // a large file makes each save take a while, so kills land in the middle of one
+    let servers: Vec<Value> = (0..3000)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("{i:032x}"),
+                "name": format!("Saved server {i} with a long name to make the file bigger"),
+                "manual_address": format!("http://127.0.0.1:1/server-{i}"),
+            })
+        })
+        .collect();
+    let big = serde_json::json!({ "schema": 1, "servers": servers });
+    std::fs::write(
+        dir.path().join("credentials.json"),
+        serde_json::to_vec_pretty(&big).unwrap(),
+    )
+    .unwrap();
+    let url = sim.servers()[0].local_url.clone();
+    let spawn = || {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_emby-tui"))
+            .args(["server", "add", &url, "--no-discovery"])
+            .env("EMBY_TUI_CONFIG_DIR", dir.path())
+            .env("EMBY_TUI_CONNECT_URL", sim.connect_url())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // how long one whole run takes here, to spread the kills over it
+    let started = std::time::Instant::now();
+    assert!(spawn().wait().await.unwrap().success());
+    let whole = started.elapsed().as_micros() as u64;
+    for i in 0..24u64 {
+        let mut child = spawn();
+        tokio::time::sleep(Duration::from_micros(whole * (i % 12 + 1) / 12)).await;
+        let _ = child.start_kill();
+        let _ = child.wait().await;
+        let creds = saved(dir.path());
+        assert_eq!(
+            creds["servers"].as_array().unwrap().len(),
+            3001,
+            "after kill {i}, the file holds every server"
+        );
+    }
+    // and the next writer is not stuck behind a dead one's lock or temporary file
+    assert!(spawn().wait().await.unwrap().success());
+    let strays: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(strays.is_empty(), "temporary files left: {strays:?}");
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_config_dir_and_every_file_in_it_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = servers_sim(1).await;
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("fresh/config");
+    let url = sim.servers()[0].local_url.clone();
+    let run = emby_tui(&sim, &dir, &["server", "add", &url], None).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&root.path().join("fresh")), 0o700);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+    }
+    for name in ["credentials.json", "device_id", "emby-tui.log"] {
+        assert!(dir.join(name).exists(), "{name} was written");
+    }
+}
