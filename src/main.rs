@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use emby_tui::cli::{self, Cli};
+use emby_tui::emby::text::strip_controls;
 
 /// Log to a file (never to the screen): `<config dir>/emby-tui.log` when --config-dir is given,
 /// else the platform data dir. Level from RUST_LOG (default info). Failing to open it is not fatal.
@@ -64,7 +65,7 @@ fn main() -> ExitCode {
         return match result {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("emby-tui: {e}");
+                eprintln!("emby-tui: {}", strip_controls(&e.to_string()));
                 ExitCode::from(1)
             }
         };
@@ -72,7 +73,7 @@ fn main() -> ExitCode {
     match runtime.block_on(cli::run_command(&cli.global, command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("emby-tui: {e}");
+            eprintln!("emby-tui: {}", strip_controls(&e.to_string()));
             ExitCode::from(1)
         }
     }

@@ -297,3 +297,85 @@ async fn a_new_config_dir_and_every_file_in_it_are_private() {
         assert!(dir.join(name).exists(), "{name} was written");
     }
 }
+
+// ---- 6. text from servers never drives the terminal ----
+
+fn no_control_but_line_ends(text: &str) -> bool {
+    !text.chars().any(|c| c.is_control() && c != '\n')
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn names_and_messages_from_a_hostile_server_never_reach_the_terminal_raw() {
+    let sim = demo_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let login = emby_tui(
+        &sim,
+        dir.path(),
+        &["connect", "login", "--user", "demo", "--password-stdin"],
+        Some("demo\n"),
+    )
+    .await;
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    let hostile = Fault {
+        hostile_text: true,
+        ..Fault::default()
+    };
+    sim.set_connect_fault(hostile.clone());
+    let living = sim.server("Living Room").unwrap();
+    for kind in [AddressKind::Local, AddressKind::Remote] {
+        sim.set_fault(&living.id, kind, hostile.clone());
+    }
+    let servers = emby_tui(&sim, dir.path(), &["servers"], None).await;
+    assert_eq!(servers.code, 0, "{}", servers.stderr);
+    assert!(servers.stdout.contains("FAKE LINE"), "{}", servers.stdout);
+    assert!(
+        no_control_but_line_ends(&servers.stdout),
+        "{:?}",
+        servers.stdout
+    );
+    // one line per server: no line was faked
+    for line in servers.stdout.lines() {
+        assert!(
+            sim.servers().iter().any(|s| line.starts_with(&s.id)),
+            "a line that is not a server: {line:?}"
+        );
+    }
+    let views = emby_tui(&sim, dir.path(), &["views", &living.id], None).await;
+    assert_eq!(views.code, 0, "{}", views.stderr);
+    assert!(views.stdout.contains("FAKE LINE"), "{}", views.stdout);
+    assert!(
+        no_control_but_line_ends(&views.stdout),
+        "{:?}",
+        views.stdout
+    );
+    let json_run = emby_tui(&sim, dir.path(), &["servers", "--json"], None).await;
+    let list = json(&json_run);
+    let name = entry(&list, &living.id)["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        name.contains("FAKE LINE") && !name.chars().any(char::is_control),
+        "{name:?}"
+    );
+    // an error quoting the server's own message
+    for kind in [AddressKind::Local, AddressKind::Remote] {
+        sim.set_fault(
+            &living.id,
+            kind,
+            Fault {
+                http_500: true,
+                ..hostile.clone()
+            },
+        );
+    }
+    let failed = emby_tui(&sim, dir.path(), &["views", &living.id], None).await;
+    assert_eq!(failed.code, 1);
+    assert!(failed.stderr.contains("FAKE LINE"), "{}", failed.stderr);
+    assert!(
+        no_control_but_line_ends(&failed.stderr),
+        "{:?}",
+        failed.stderr
+    );
+    assert_eq!(failed.stderr.lines().count(), 1, "{:?}", failed.stderr);
+}

@@ -1,6 +1,23 @@
 //! The one-shot command line: parse, run one command against the connection manager, print.
 //! Exit status 0 on success, 1 when the operation failed, 2 on a usage error (clap's own).
 
+/// `println!` for text output, with control characters stripped: names and messages that came
+/// from a server never drive the user's terminal (`--json` output is escaped by serde instead).
+macro_rules! say {
+    ($($t:tt)*) => {
+        println!("{}", $crate::emby::text::strip_controls(&format!($($t)*)))
+    };
+}
+
+/// `eprintln!` with control characters stripped (see `say!`).
+macro_rules! tell {
+    ($($t:tt)*) => {
+        eprintln!("{}", $crate::emby::text::strip_controls(&format!($($t)*)))
+    };
+}
+
+pub(crate) use {say, tell};
+
 pub mod args;
 mod output;
 mod run;

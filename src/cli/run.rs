@@ -100,11 +100,11 @@ fn pin_poll_interval() -> Duration {
 pub async fn run_command(global: &GlobalOptions, command: Command) -> anyhow::Result<()> {
     let mut mgr = ConnectionManager::open(manager_config(global)?)?;
     for notice in mgr.take_notices() {
-        eprintln!("emby-tui: {notice}");
+        tell!("emby-tui: {notice}");
     }
     let result = run_with(&mut mgr, global, command).await;
     for notice in mgr.take_notices() {
-        eprintln!("emby-tui: {notice}");
+        tell!("emby-tui: {notice}");
     }
     result
 }
@@ -118,12 +118,12 @@ async fn run_with(
         Command::Connect(ConnectCommand::Login { user, .. }) => {
             let password = password_from_stdin()?;
             let name = mgr.connect_sign_in(&user, &password).await?;
-            eprintln!("Signed in to Emby Connect as {name}.");
+            tell!("Signed in to Emby Connect as {name}.");
         }
         Command::Connect(ConnectCommand::Pin) => {
             let pin = mgr.pin_create().await?;
-            println!("PIN: {}", pin.pin);
-            println!(
+            say!("PIN: {}", pin.pin);
+            say!(
                 "Enter it at {} (signed in to Emby Connect) to sign in here.",
                 pin_page(&global.connect_url)
             );
@@ -135,7 +135,7 @@ async fn run_with(
                 let status = mgr.pin_status(&pin.pin).await?;
                 if status.is_confirmed {
                     let name = mgr.pin_finish(&pin.pin).await?;
-                    eprintln!("Signed in to Emby Connect as {name}.");
+                    tell!("Signed in to Emby Connect as {name}.");
                     break;
                 }
                 if status.is_expired || tokio::time::Instant::now() > deadline {
@@ -145,9 +145,9 @@ async fn run_with(
         }
         Command::Connect(ConnectCommand::Logout) => {
             if mgr.connect_sign_out().await? {
-                eprintln!("Signed out of Emby Connect; servers keep their addresses.");
+                tell!("Signed out of Emby Connect; servers keep their addresses.");
             } else {
-                eprintln!("Not signed in to Emby Connect.");
+                tell!("Not signed in to Emby Connect.");
             }
         }
         Command::Servers { json } => {
@@ -155,10 +155,10 @@ async fn run_with(
             if json {
                 print_json(&reports)?;
             } else if reports.is_empty() {
-                eprintln!("No servers yet: sign in to Emby Connect or add one by address.");
+                tell!("No servers yet: sign in to Emby Connect or add one by address.");
             } else {
                 for r in &reports {
-                    println!("{}", server_line(r));
+                    say!("{}", server_line(r));
                 }
             }
         }
@@ -172,33 +172,33 @@ async fn run_with(
             if let (Some(user), Some(password)) = (user, password) {
                 report = mgr.sign_in_local(&report.id, &user, &password).await?;
             } else if report.state != "signed_in" && !users.is_empty() {
-                eprintln!("Users of {}: {}", report.name, users.join(", "));
+                tell!("Users of {}: {}", report.name, users.join(", "));
             }
-            println!("{}", server_line(&report));
+            say!("{}", server_line(&report));
         }
         Command::Server(ServerCommand::Remove { id }) => {
             let was_connect = mgr.remove_server(&id)?;
             if was_connect {
-                eprintln!(
+                tell!(
                     "Removed {id}; Emby Connect still shares it, so it is listed again at the next refresh."
                 );
             } else {
-                eprintln!("Removed {id}.");
+                tell!("Removed {id}.");
             }
         }
         Command::Server(ServerCommand::Logout { id }) => {
             mgr.server_sign_out(&id).await?;
-            eprintln!("Signed out of {id}.");
+            tell!("Signed out of {id}.");
         }
         Command::Discover { json, timeout_ms } => {
             let found = mgr.discover(Duration::from_millis(timeout_ms)).await?;
             if json {
                 print_json(&found.iter().map(DiscoveredOut::from).collect::<Vec<_>>())?;
             } else if found.is_empty() {
-                eprintln!("No Emby Server answered on the LAN.");
+                tell!("No Emby Server answered on the LAN.");
             } else {
                 for d in &found {
-                    println!("{}  {}  {}", d.id, d.name, d.address);
+                    say!("{}  {}  {}", d.id, d.name, d.address);
                 }
             }
         }
@@ -216,10 +216,10 @@ async fn run_with(
                     .collect();
                 print_json(&out)?;
             } else if list.is_empty() {
-                eprintln!("No invitations are waiting.");
+                tell!("No invitations are waiting.");
             } else {
                 for i in &list {
-                    println!(
+                    say!(
                         "{}  {}",
                         i.system_id.as_deref().or(i.id.as_deref()).unwrap_or("?"),
                         i.name.as_deref().unwrap_or("")
@@ -232,14 +232,14 @@ async fn run_with(
             ..
         } => {
             mgr.accept_invitation(&id).await?;
-            eprintln!("Accepted; the server is listed at the next refresh.");
+            tell!("Accepted; the server is listed at the next refresh.");
         }
         Command::Invitations {
             action: Some(InvitationCommand::Reject { id }),
             ..
         } => {
             mgr.reject_invitation(&id).await?;
-            eprintln!("Rejected.");
+            tell!("Rejected.");
         }
         Command::Views { server_id, json } => {
             let views = mgr
@@ -250,7 +250,7 @@ async fn run_with(
                 print_json(&out)?;
             } else {
                 for v in &out {
-                    println!(
+                    say!(
                         "{}  {}",
                         v.id.as_deref().unwrap_or("?"),
                         v.name.as_deref().unwrap_or("")
@@ -290,7 +290,7 @@ async fn run_with(
                 print_json(&out)?;
             } else {
                 for i in &out.items {
-                    println!(
+                    say!(
                         "{}  {}{}",
                         i.id.as_deref().unwrap_or("?"),
                         i.name.as_deref().unwrap_or(""),
@@ -298,7 +298,7 @@ async fn run_with(
                     );
                 }
                 if let Some(total) = out.total_record_count {
-                    eprintln!("{} of {total} from {start}", out.items.len());
+                    tell!("{} of {total} from {start}", out.items.len());
                 }
             }
         }

@@ -61,7 +61,9 @@ struct Reply {
 
 /// Parses one reply datagram; `None` for anything that is not a usable `{Address, Id, Name}`.
 pub fn parse_reply(datagram: &[u8], from: SocketAddr) -> Option<DiscoveredServer> {
-    let reply: Reply = serde_json::from_slice(datagram).ok()?;
+    let mut value: serde_json::Value = serde_json::from_slice(datagram).ok()?;
+    super::text::clean_json(&mut value);
+    let reply: Reply = serde_json::from_value(value).ok()?;
     let id = reply.id.trim();
     let address = reply.address.trim();
     if id.is_empty() || address.is_empty() {

@@ -9,6 +9,7 @@ pub mod identity;
 pub mod models;
 pub mod secret;
 pub mod server;
+pub mod text;
 
 pub use connect::{ConnectClient, ConnectSession};
 pub use discovery::{DiscoveredServer, DiscoveryConfig, discover};

@@ -38,7 +38,14 @@ pub struct Fault {
     /// JSON replies that name a `ServerId` at their top level (`/Users/{Id}`, a sign-in) name
     /// another server's Id, as a relay in front of another server would.
     pub other_server_id: bool,
+    /// Every `Name`, `ServerName` and `Overview` in JSON replies carries terminal escape
+    /// sequences, a bell and line breaks ([`HOSTILE_TEXT`]), as a hostile server owner could.
+    pub hostile_text: bool,
 }
+
+/// What a `hostile_text` fault appends: an OSC retitle, a bell, clear-screen, CR/LF with a fake
+/// line, an 8-bit CSI and DEL.
+pub const HOSTILE_TEXT: &str = "\u{1b}]0;owned\u{7}\u{1b}[2J\r\nFAKE LINE\u{9b}31m\u{7f}";
 
 impl Fault {
     /// True when no fault is set.
@@ -60,6 +67,7 @@ impl Fault {
             (self.revoke_tokens, "revoke_tokens"),
             (self.down, "down"),
             (self.other_server_id, "other_server_id"),
+            (self.hostile_text, "hostile_text"),
         ];
         for (on, name) in flags {
             if on {
@@ -109,6 +117,11 @@ impl Fault {
                 Value::Object(map)
             }
             other => other,
+        };
+        let value = if self.hostile_text {
+            hostile(value)
+        } else {
+            value
         };
         if self.oversize_body {
             return oversize_response();
@@ -163,6 +176,29 @@ fn oversize_response() -> Response {
         StatusCode::OK,
         Body::from_stream(futures::stream::iter(chunks)),
     )
+}
+
+/// Appends [`HOSTILE_TEXT`] to every name and overview, at any depth.
+fn hostile(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        Value::String(s)
+                            if matches!(k.as_str(), "Name" | "ServerName" | "Overview") =>
+                        {
+                            Value::String(format!("{s}{HOSTILE_TEXT}"))
+                        }
+                        other => hostile(other),
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(hostile).collect()),
+        other => other,
+    }
 }
 
 /// Same keys, wrong JSON types: strings become numbers, numbers strings, arrays a string,

@@ -115,9 +115,14 @@ async fn handle(
         return redirect;
     }
     if fault.http_500 {
+        let hostile = if fault.hostile_text {
+            super::fault::HOSTILE_TEXT
+        } else {
+            ""
+        };
         return Reply::error(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "Simulated server error (http_500 fault).",
+            format!("Simulated server error (http_500 fault).{hostile}"),
         )
         .into_response();
     }

@@ -11,6 +11,7 @@ use url::Url;
 
 use super::error::{Error, redact_url};
 use super::secret::Secret;
+use super::text;
 
 /// Default cap on a reply body: 16 MiB is far above any page a browser asks for (a 100-item page
 /// with all fields is well under 1 MiB) and far below what would hurt memory.
@@ -269,14 +270,17 @@ impl Request {
 }
 
 /// Decodes a JSON body into `T`; on failure the error names the JSON path (`Items[2].Id`) and why.
+///
+/// Every string in it is cleaned of control characters first ([`text::clean_json`]): names,
+/// overviews and messages chosen by a server's owner never reach a terminal raw.
 pub fn decode<T: DeserializeOwned>(endpoint: &str, body: &[u8]) -> Result<T, Error> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let mut value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| not_understood(endpoint, ".", e))?;
+    text::clean_json(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         not_understood(endpoint, &path, e.into_inner())
-    })?;
-    de.end().map_err(|e| not_understood(endpoint, ".", e))?;
-    Ok(value)
+    })
 }
 
 fn not_understood(endpoint: &str, path: &str, inner: serde_json::Error) -> Error {
@@ -349,9 +353,13 @@ fn server_message(body: &[u8], scrub: &[Secret]) -> Option<String> {
     Some(clean_message(text, scrub))
 }
 
-/// One line, at most [`MAX_MESSAGE_CHARS`], with any secret we sent replaced by `<redacted>`.
-fn clean_message(text: &str, scrub: &[Secret]) -> String {
-    let mut text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+/// One line of plain text (no control character), at most [`MAX_MESSAGE_CHARS`], with any
+/// secret we sent replaced by `<redacted>`.
+fn clean_message(message: &str, scrub: &[Secret]) -> String {
+    let mut text: String = text::strip_controls(message)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     for secret in scrub {
         if !secret.is_empty() {
             text = text.replace(secret.expose(), "<redacted>");
