@@ -16,7 +16,6 @@ macro_rules! tell {
     };
 }
 
-pub(crate) use {say, tell};
 
 pub mod args;
 mod output;
