@@ -59,11 +59,12 @@ fn saved(s: &SimServer) -> SavedServer {
 
 /// emby-tui: race + Id check of every server at once, fresh connection pool. Returns ms.
 async fn ours(servers: &[SimServer]) -> f64 {
-    let reacher = Reacher {
-        http: HttpClient::new(HttpConfig::default()).expect("http client"),
-        identity: ClientIdentity::new("bench", "bench-device-rust"),
-        race: RaceConfig::default(),
-    };
+    let reacher = Reacher::new(
+        HttpClient::new(HttpConfig::default()).expect("http client"),
+        ClientIdentity::new("bench", "bench-device-rust"),
+        RaceConfig::default(),
+        512,
+    );
     let t0 = Instant::now();
     let finds = servers.iter().map(|s| {
         let r = reacher.clone();
@@ -138,6 +139,7 @@ async fn refresh(sim: &Sim) -> f64 {
         discovery: None,
         race: RaceConfig::default(),
         http: HttpConfig::default(),
+        reaches_in_flight: 512,
     })
     .expect("manager");
     mgr.connect_sign_in("bench", &Secret::new("bench"))

@@ -219,6 +219,7 @@ async fn browse_bench() {
             manual_timeout: Duration::from_millis(2000),
         },
         http: HttpConfig::default(),
+        reaches_in_flight: 64,
     })
     .expect("manager");
     mgr.connect_sign_in("large", &Secret::new("large"))

@@ -46,6 +46,9 @@ pub async fn run(global: &GlobalOptions) -> anyhow::Result<()> {
         }),
         race: crate::cli::race_config(global),
         http: HttpConfig::default(),
+        reaches_in_flight: crate::session::limits::reaches_in_flight(
+            crate::session::limits::current_open_files_limit(),
+        ),
     };
     tracing::info!(connect = %sim.connect_url(), "demo simulator started");
     let setup = Setup {

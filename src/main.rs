@@ -45,6 +45,8 @@ async fn terminal_ui(global: &cli::args::GlobalOptions) -> anyhow::Result<()> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli.global);
+    // thousands of saved servers need more than the usual soft limit of 1024 open files
+    emby_tui::session::limits::raise_open_files_limit();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

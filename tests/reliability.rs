@@ -379,3 +379,150 @@ async fn names_and_messages_from_a_hostile_server_never_reach_the_terminal_raw()
     );
     assert_eq!(failed.stderr.lines().count(), 1, "{:?}", failed.stderr);
 }
+
+// ---- 7. smaller ones ----
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_whose_user_names_another_server_id_is_not_signed_in() {
+    let sim = demo_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let login = emby_tui(
+        &sim,
+        dir.path(),
+        &["connect", "login", "--user", "demo", "--password-stdin"],
+        Some("demo\n"),
+    )
+    .await;
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    let living = sim.server("Living Room").unwrap();
+    for kind in [AddressKind::Local, AddressKind::Remote] {
+        sim.set_fault(
+            &living.id,
+            kind,
+            Fault {
+                other_server_id: true,
+                ..Fault::default()
+            },
+        );
+    }
+    let run = emby_tui(&sim, dir.path(), &["servers", "--json"], None).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let list = json(&run);
+    let row = entry(&list, &living.id);
+    assert_eq!(row["state"], "sign_in_required", "{row}");
+    assert!(
+        row["error"].as_str().unwrap().contains("another server"),
+        "{row}"
+    );
+    assert!(row["user_id"].is_null(), "{row}");
+    // the others are unaffected
+    let cabin = entry(&list, &sim.server("Cabin").unwrap().id);
+    assert_eq!(cabin["state"], "signed_in", "{cabin}");
+    // and a local sign-in that answers for another server is refused, nothing saved
+    let add = emby_tui(
+        &sim,
+        dir.path(),
+        &[
+            "server",
+            "add",
+            &living.local_url,
+            "--user",
+            "demo",
+            "--password-stdin",
+        ],
+        Some("demo\n"),
+    )
+    .await;
+    assert_eq!(add.code, 1, "{}", add.stderr);
+    assert!(add.stderr.contains("another server"), "{}", add.stderr);
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn three_hundred_servers_under_a_limit_of_256_open_files_are_all_reached() {
+    let _ = rlimit::increase_nofile_limit(u64::MAX); // this process serves 600 addresses
+    let n = 300;
+    let mut toml = String::from("[connect]\nport = 0\n");
+    for i in 0..n {
+        toml.push_str(&format!(
+            "[[servers]]\nname = \"Server {i}\"\ndiscoverable = false\n{}",
+            if i % 2 == 0 {
+                "faults.local = { blackhole = true }\n"
+            } else {
+                ""
+            }
+        ));
+    }
+    let sim = Sim::start(Scenario::from_toml_str(&toml).unwrap())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let servers: Vec<Value> = sim
+        .servers()
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "id": s.id, "name": s.name,
+                "local_address": s.local_url, "remote_address": s.remote_url,
+            })
+        })
+        .collect();
+    std::fs::write(
+        dir.path().join("credentials.json"),
+        serde_json::to_vec(&serde_json::json!({ "schema": 1, "servers": servers })).unwrap(),
+    )
+    .unwrap();
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_emby-tui"));
+    cmd.args(["servers", "--json", "--no-discovery"])
+        .env("EMBY_TUI_CONFIG_DIR", dir.path())
+        .env("EMBY_TUI_CONNECT_URL", sim.connect_url())
+        .env("EMBY_TUI_HEAD_START_MS", "150")
+        .env("EMBY_TUI_LOCAL_TIMEOUT_MS", "1500")
+        .env("EMBY_TUI_REMOTE_TIMEOUT_MS", "3000");
+    // SAFETY: only setrlimit, an async-signal-safe system call, runs in the child before exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            rlimit::setrlimit(rlimit::Resource::NOFILE, 256, 256)?;
+            Ok(())
+        });
+    }
+    let out = cmd.output().await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = list.as_array().unwrap();
+    assert_eq!(rows.len(), n);
+    let failed: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r["state"] == "unavailable")
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {n} not reached, e.g. {}",
+        failed.len(),
+        failed[0]
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn the_soft_open_files_limit_is_raised_to_the_hard_one_at_start() {
+    let sim = servers_sim(1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_emby-tui"));
+    cmd.args(["servers", "--json", "--no-discovery"])
+        .env("EMBY_TUI_CONFIG_DIR", dir.path())
+        .env("EMBY_TUI_CONNECT_URL", sim.connect_url())
+        .env("RUST_LOG", "debug");
+    // SAFETY: only setrlimit, an async-signal-safe system call, runs in the child before exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            rlimit::setrlimit(rlimit::Resource::NOFILE, 256, 4096)?;
+            Ok(())
+        });
+    }
+    let out = cmd.output().await.unwrap();
+    assert!(out.status.success());
+    let log = std::fs::read_to_string(dir.path().join("emby-tui.log")).unwrap();
+    assert!(log.contains("open-files limit limit=4096"), "{log}");
+}

@@ -16,7 +16,6 @@ macro_rules! tell {
     };
 }
 
-
 pub mod args;
 mod output;
 mod run;

@@ -9,6 +9,7 @@ use anyhow::{Context, anyhow, bail};
 
 use crate::emby::server::ItemsQuery;
 use crate::emby::{DiscoveryConfig, HttpConfig, Secret};
+use crate::session::limits;
 use crate::session::race::RaceConfig;
 use crate::session::{ConnectionManager, ManagerConfig};
 
@@ -64,6 +65,7 @@ pub fn manager_config(global: &GlobalOptions) -> anyhow::Result<ManagerConfig> {
         discovery,
         race: race_config(global),
         http: HttpConfig::default(),
+        reaches_in_flight: limits::reaches_in_flight(limits::current_open_files_limit()),
     })
 }
 

@@ -33,6 +33,8 @@ pub struct ManagerConfig {
     pub discovery: Option<DiscoveryConfig>,
     pub race: RaceConfig,
     pub http: HttpConfig,
+    /// Servers reached at once (see [`super::limits::reaches_in_flight`]).
+    pub reaches_in_flight: usize,
 }
 
 /// Where a session stands.
@@ -285,11 +287,7 @@ impl ConnectionManager {
             store,
             creds,
             connect,
-            reacher: Reacher {
-                http,
-                identity,
-                race: cfg.race,
-            },
+            reacher: Reacher::new(http, identity, cfg.race, cfg.reaches_in_flight),
             discovery: cfg.discovery,
             sessions: HashMap::new(),
             notices,
@@ -1030,6 +1028,17 @@ impl ConnectionManager {
                     e.into()
                 }
             })?;
+            if let Some(other) = result
+                .server_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|other| !other.is_empty() && !same_id(other, &server.id))
+            {
+                return Err(ManagerError::SignInRequired {
+                    name,
+                    reason: super::reach::wrong_server(other),
+                });
+            }
             let user_name = result
                 .user
                 .as_ref()

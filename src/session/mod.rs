@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod files;
+pub mod limits;
 pub mod manager;
 pub mod race;
 pub mod reach;

@@ -2,13 +2,17 @@
 //! exchange on every connection, or the saved token validated). Pure with respect to saved state:
 //! it reads a snapshot and returns a [`Reached`] for the manager to apply.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Semaphore;
 
 use crate::emby::models::PublicSystemInfo;
 use crate::emby::server::{ServerAddress, ServerClient, SignedInClient};
 use crate::emby::{ClientIdentity, HttpClient};
 
 use super::race::{self, Answer, RaceConfig, RaceFailure};
+use super::servers::same_id;
 use super::store::{ConnectionMode, SavedServer};
 
 impl Answer for PublicSystemInfo {
@@ -17,12 +21,15 @@ impl Answer for PublicSystemInfo {
     }
 }
 
-/// Everything needed to reach servers; cheap to clone (shares the connection pool).
+/// Everything needed to reach servers; cheap to clone (shares the connection pool and the
+/// bound on reaches in flight).
 #[derive(Clone, Debug)]
 pub struct Reacher {
     pub http: HttpClient,
     pub identity: ClientIdentity,
     pub race: RaceConfig,
+    /// Races in flight at once (see [`super::limits::reaches_in_flight`]).
+    pub limiter: Arc<Semaphore>,
 }
 
 /// An address that answered with the expected server Id. Only such an address ever receives a
@@ -89,8 +96,41 @@ impl Reacher {
             .map_err(|e| e.to_string())
     }
 
+    /// A reacher for `max_in_flight` races at once.
+    pub fn new(
+        http: HttpClient,
+        identity: ClientIdentity,
+        race: RaceConfig,
+        max_in_flight: usize,
+    ) -> Self {
+        Reacher {
+            http,
+            identity,
+            race,
+            limiter: Arc::new(Semaphore::new(max_in_flight.max(1))),
+        }
+    }
+
+    /// The same reacher on a connection pool of its own, dropped with it.
+    fn scoped(&self) -> Reacher {
+        Reacher {
+            http: self.http.fresh(),
+            ..self.clone()
+        }
+    }
+
     /// Race the server's addresses; `expected_id` None only for a new address of unknown Id.
+    /// Waits its turn among the races in flight; the race's connections close when it is done.
     pub async fn find(
+        &self,
+        server: &SavedServer,
+        expected_id: Option<&str>,
+    ) -> Result<(VerifiedAddress, Duration, PublicSystemInfo), RaceFailure> {
+        let _turn = self.limiter.acquire().await;
+        self.scoped().race_addresses(server, expected_id).await
+    }
+
+    async fn race_addresses(
         &self,
         server: &SavedServer,
         expected_id: Option<&str>,
@@ -144,11 +184,16 @@ impl Reacher {
         {
             match anon.sign_in_with_connect(cuid, key).await {
                 Ok((client, _)) => {
-                    let user_name = user_name(&client).await;
-                    return Auth::SignedIn {
-                        client: Box::new(client),
-                        user_name,
-                        via_connect: true,
+                    return match signed_in_user(&client, &at.server_id).await {
+                        Ok(user_name) => Auth::SignedIn {
+                            client: Box::new(client),
+                            user_name,
+                            via_connect: true,
+                        },
+                        Err(reason) => Auth::SignInRequired {
+                            reason,
+                            drop_token: true,
+                        },
                     };
                 }
                 Err(e) => {
@@ -167,10 +212,16 @@ impl Reacher {
         if let (Some(token), Some(user_id)) = (&server.access_token, &server.user_id) {
             let client = anon.with_token(user_id.clone(), token.clone());
             return match client.system_info().await {
-                Ok(_) => Auth::SignedIn {
-                    user_name: server.user_name.clone().or(user_name(&client).await),
-                    client: Box::new(client),
-                    via_connect: false,
+                Ok(_) => match signed_in_user(&client, &at.server_id).await {
+                    Ok(name) => Auth::SignedIn {
+                        user_name: server.user_name.clone().or(name),
+                        client: Box::new(client),
+                        via_connect: false,
+                    },
+                    Err(reason) => Auth::SignInRequired {
+                        reason,
+                        drop_token: true,
+                    },
                 },
                 Err(e) if e.is_unauthorized() => Auth::SignInRequired {
                     reason: exchange_error.unwrap_or_else(|| {
@@ -189,13 +240,29 @@ impl Reacher {
         }
     }
 
-    /// Race, verify, sign in.
+    /// Race, verify, sign in. Waits its turn among the reaches in flight; the race and the
+    /// sign-in share a connection pool of their own, closed at the end, and the session it
+    /// returns uses the shared pool.
     pub async fn reach(&self, server: SavedServer, connect_user_id: Option<String>) -> Reached {
-        let outcome = match self.find(&server, Some(&server.id)).await {
+        let _turn = self.limiter.acquire().await;
+        let scoped = self.scoped();
+        let outcome = match scoped.race_addresses(&server, Some(&server.id)).await {
             Ok((verified, latency, info)) => {
-                let auth = self
+                let auth = match scoped
                     .authenticate(&server, &verified, connect_user_id.as_deref())
-                    .await;
+                    .await
+                {
+                    Auth::SignedIn {
+                        client,
+                        user_name,
+                        via_connect,
+                    } => Auth::SignedIn {
+                        client: Box::new(client.with_http(self.http.clone())),
+                        user_name,
+                        via_connect,
+                    },
+                    other => other,
+                };
                 Ok(Connection {
                     verified,
                     latency,
@@ -212,7 +279,35 @@ impl Reacher {
     }
 }
 
-/// The signed-in user's name (best effort; a failure leaves it unknown).
-async fn user_name(client: &SignedInClient) -> Option<String> {
-    client.user().await.ok().and_then(|u| u.name)
+/// The signed-in user's name, checked to belong to the server whose Id was verified: a
+/// `/Users/{Id}` that names another `ServerId` (a relay in front of another server) means we are
+/// not signed in to this one. A 401 means the token is not accepted. Any other failure only
+/// leaves the name unknown.
+async fn signed_in_user(
+    client: &SignedInClient,
+    server_id: &str,
+) -> Result<Option<String>, String> {
+    match client.user().await {
+        Ok(user) => match user.server_id.as_deref().map(str::trim) {
+            Some(other) if !other.is_empty() && !same_id(other, server_id) => {
+                tracing::warn!(server = %server_id, other, "the signed-in user belongs to another server");
+                Err(wrong_server(other))
+            }
+            _ => Ok(user.name),
+        },
+        Err(e) if e.is_unauthorized() => {
+            Err("the server did not accept the sign-in it just gave; sign in again".to_string())
+        }
+        Err(e) => {
+            tracing::info!(server = %server_id, error = %e, "the signed-in user could not be read");
+            Ok(None)
+        }
+    }
+}
+
+/// Why a sign-in that answered for another server is refused.
+pub fn wrong_server(other: &str) -> String {
+    format!(
+        "the sign-in answered for another server (Id {other}), not the one this address proved to be; not signed in"
+    )
 }

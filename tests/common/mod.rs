@@ -41,6 +41,7 @@ pub fn manager_config(sim: &Sim, dir: &std::path::Path) -> ManagerConfig {
             request_timeout: Duration::from_secs(5),
             ..HttpConfig::default()
         },
+        reaches_in_flight: 64,
     }
 }
 

@@ -45,6 +45,13 @@ impl ServerClient {
         &self.identity
     }
 
+    /// The same client on another HTTP client (another connection pool).
+    pub fn with_http(&self, http: HttpClient) -> Self {
+        let mut copy = self.clone();
+        copy.http = http;
+        copy
+    }
+
     /// The same client with another per-request timeout (e.g. a short one for a probe).
     pub fn with_timeout(&self, timeout: Duration) -> Self {
         let mut copy = self.clone();

@@ -47,6 +47,13 @@ impl SignedInClient {
         &self.server
     }
 
+    /// The same sign-in on another HTTP client (another connection pool).
+    pub fn with_http(&self, http: crate::emby::HttpClient) -> Self {
+        let mut copy = self.clone();
+        copy.server = self.server.with_http(http);
+        copy
+    }
+
     /// The same client with another per-request timeout.
     pub fn with_timeout(&self, timeout: Duration) -> Self {
         let mut copy = self.clone();
