@@ -1,12 +1,16 @@
-//! Reaching N servers at once (1, 10, 50) whose LocalAddresses are a mix of live, black-holed and
-//! refused (remote Urls live), by emby-tui's address race and, in the same run against the same
-//! simulated servers, by jellyfin-apiclient (npm, the Jellyfin JS connection manager: one
-//! `connectToServer` per server, all at once). Both are timed inside their process; each figure
-//! is the median of several fresh runs (fresh connection pools). Also: one server whose
-//! LocalAddress is black-holed, and emby-tui's full `servers` refresh (Connect list + race +
-//! exchange + save).
+//! Reaching servers whose LocalAddresses are a mix of live, black-holed and refused (remote Urls
+//! live), by emby-tui and, in the same run against the same simulated servers, by
+//! jellyfin-apiclient (npm, the Jellyfin JS connection manager: one `connectToServer` per server,
+//! all at once, timed inside node).
 //!
-//! Run: `cargo bench --bench reach` (installs the npm peer under target/peers on first use).
+//! 1. The goal of issue #9: 9 servers (3 live, 3 black-holed, 3 refused LocalAddresses);
+//!    emby-tui as a whole process (`emby-tui servers --json`: start, Connect list, race,
+//!    exchange, save, exit), on the first run (nothing remembered) and on later runs (the route
+//!    that won remembered for this network), against the peer's in-process connect time.
+//! 2. The race alone, in process, for 1, 10 and 50 servers: nothing remembered, then remembered.
+//!
+//! Every figure is the median of several runs. Run: `cargo bench --bench reach` (installs the
+//! npm peer under target/peers on first use).
 
 #[path = "../tests/peers/install.rs"]
 #[allow(dead_code)]
@@ -14,11 +18,11 @@ mod install;
 
 use std::time::Instant;
 
-use emby_tui::emby::{ClientIdentity, HttpClient, HttpConfig, Secret};
+use emby_tui::emby::{ClientIdentity, HttpClient, HttpConfig};
 use emby_tui::session::race::RaceConfig;
 use emby_tui::session::reach::Reacher;
+use emby_tui::session::routes::Routes;
 use emby_tui::session::store::SavedServer;
-use emby_tui::session::{ConnectionManager, ManagerConfig};
 use emby_tui::sim::{Scenario, Sim, SimServer};
 
 const RUNS: usize = 5;
@@ -57,12 +61,13 @@ fn saved(s: &SimServer) -> SavedServer {
     }
 }
 
-/// emby-tui: race + Id check of every server at once, fresh connection pool. Returns ms.
-async fn ours(servers: &[SimServer]) -> f64 {
+/// emby-tui: race + Id check of every server at once with `routes`. Returns ms.
+async fn ours(servers: &[SimServer], routes: &Routes) -> f64 {
     let reacher = Reacher::new(
         HttpClient::new(HttpConfig::default()).expect("http client"),
         ClientIdentity::new("bench", "bench-device-rust"),
         RaceConfig::default(),
+        routes.clone(),
         512,
     );
     let t0 = Instant::now();
@@ -130,70 +135,122 @@ async fn theirs(servers: &[SimServer]) -> f64 {
     v["ms"].as_f64().expect("ms")
 }
 
-/// emby-tui's whole `servers` refresh: Connect list, race, exchange, save. Returns ms.
-async fn refresh(sim: &Sim) -> f64 {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut mgr = ConnectionManager::open(ManagerConfig {
-        config_dir: dir.path().to_path_buf(),
-        connect_url: sim.connect_url(),
-        discovery: None,
-        race: RaceConfig::default(),
-        http: HttpConfig::default(),
-        reaches_in_flight: 512,
-    })
-    .expect("manager");
-    mgr.connect_sign_in("bench", &Secret::new("bench"))
-        .await
-        .expect("sign in");
+/// Runs `emby-tui ARGS` against `sim` with its config in `dir`; returns the process's wall time
+/// in ms (spawn to exit) and its stdout.
+async fn process(sim: &Sim, dir: &std::path::Path, args: &[&str], stdin: &str) -> (f64, String) {
+    use tokio::io::AsyncWriteExt;
     let t0 = Instant::now();
-    let reports = mgr.refresh().await.expect("refresh");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_emby-tui"))
+        .args(args)
+        .args(["--no-discovery", "--network", "bench"])
+        .env("EMBY_TUI_CONFIG_DIR", dir)
+        .env("EMBY_TUI_CONNECT_URL", sim.connect_url())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("emby-tui runs");
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.as_bytes()).await.unwrap();
+    drop(pipe);
+    let out = child.wait_with_output().await.unwrap();
     let ms = t0.elapsed().as_secs_f64() * 1000.0;
     assert!(
-        reports.iter().all(|r| r.state == "signed_in"),
-        "every server signed in"
+        out.status.success(),
+        "emby-tui {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    (ms, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A config dir signed in to Connect as the bench user, nothing else saved.
+async fn signed_in(sim: &Sim) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    process(
+        sim,
+        dir.path(),
+        &["connect", "login", "--user", "bench", "--password-stdin"],
+        "bench\n",
+    )
+    .await;
+    dir
+}
+
+/// `emby-tui servers --json` as a whole process; checks every server is signed in at the
+/// expected address. Returns ms.
+async fn servers_process(sim: &Sim, dir: &std::path::Path) -> f64 {
+    let (ms, stdout) = process(sim, dir, &["servers", "--json"], "").await;
+    let list: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let rows = list.as_array().expect("array");
+    assert_eq!(rows.len(), sim.servers().len());
+    for s in sim.servers() {
+        let row = rows.iter().find(|r| r["id"] == s.id.as_str()).expect("row");
+        assert_eq!(row["state"], "signed_in", "{row}");
+        let want = if idx(&s).is_multiple_of(3) {
+            &s.local_url
+        } else {
+            &s.remote_url
+        };
+        assert_eq!(row["address"].as_str(), Some(want.as_str()), "{row}");
+    }
     ms
 }
 
 #[tokio::main]
 async fn main() {
     install::peers();
+
+    // 1. Issue #9's goal: 9 servers, the whole process against the peer in process.
+    let sim = Sim::start(Scenario::from_toml_str(&scenario(9)).expect("scenario"))
+        .await
+        .expect("sim");
+    let servers = sim.servers();
+    let (mut first, mut later, mut peer) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let dir = signed_in(&sim).await;
+        first.push(servers_process(&sim, dir.path()).await);
+        for _ in 0..3 {
+            later.push(servers_process(&sim, dir.path()).await);
+        }
+        peer.push(theirs(&servers).await);
+    }
+    let (first, later, peer) = (median(first), median(later), median(peer));
     println!(
-        "| servers | emby-tui race (ms) | jellyfin-apiclient (ms) | jellyfin / emby-tui | emby-tui full refresh (ms) |"
+        "9 servers (3 live, 3 black-holed, 3 refused LocalAddresses), median of {RUNS} (later runs: {}):",
+        RUNS * 3
     );
-    println!("|---:|---:|---:|---:|---:|");
+    println!("| | ms | vs jellyfin-apiclient in process |");
+    println!("|---|---:|---:|");
+    println!("| jellyfin-apiclient `connectToServer` x 9, in process | {peer:.1} | 1.00 |");
+    println!(
+        "| emby-tui `servers --json`, whole process, first run (nothing remembered) | {first:.1} | {:.2} |",
+        first / peer
+    );
+    println!(
+        "| emby-tui `servers --json`, whole process, later runs (routes remembered) | {later:.1} | {:.2} |",
+        later / peer
+    );
+    sim.shutdown().await;
+
+    // 2. The race alone, in process.
+    println!(
+        "\n| servers | jellyfin-apiclient (ms) | emby-tui race, nothing remembered (ms) | emby-tui race, remembered (ms) |"
+    );
+    println!("|---:|---:|---:|---:|");
     for n in [1usize, 10, 50] {
         let sim = Sim::start(Scenario::from_toml_str(&scenario(n)).expect("scenario"))
             .await
             .expect("sim");
         let servers = sim.servers();
-        let mut a = Vec::new();
-        let mut b = Vec::new();
-        let mut c = Vec::new();
+        let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..RUNS {
-            a.push(ours(&servers).await);
-            b.push(theirs(&servers).await);
-            c.push(refresh(&sim).await);
+            let routes = Routes::load(None, "bench");
+            a.push(ours(&servers, &routes).await);
+            b.push(ours(&servers, &routes).await);
+            c.push(theirs(&servers).await);
         }
         let (a, b, c) = (median(a), median(b), median(c));
-        println!("| {n} | {a:.1} | {b:.1} | {:.2} | {c:.1} |", b / a);
+        println!("| {n} | {c:.1} | {a:.1} | {b:.1} |");
         sim.shutdown().await;
     }
-    // One server whose LocalAddress is black-holed.
-    let sim = Sim::start(Scenario::from_toml_str(&scenario(2)).expect("scenario"))
-        .await
-        .expect("sim");
-    let cabin: Vec<_> = sim.servers().into_iter().filter(|s| idx(s) == 1).collect();
-    let mut a = Vec::new();
-    let mut b = Vec::new();
-    for _ in 0..RUNS {
-        a.push(ours(&cabin).await);
-        b.push(theirs(&cabin).await);
-    }
-    println!(
-        "\nOne server, LocalAddress black-holed: emby-tui {:.1} ms, jellyfin-apiclient {:.1} ms (median of {RUNS}).",
-        median(a),
-        median(b)
-    );
-    sim.shutdown().await;
 }

@@ -15,7 +15,7 @@ use emby_tui::app::{Action, Effect, Loaded, Request, State, update};
 use emby_tui::emby::models::{BaseItemDto, UserItemDataDto};
 use emby_tui::emby::{HttpConfig, Secret};
 use emby_tui::session::race::RaceConfig;
-use emby_tui::session::{ConnectionManager, ManagerConfig, ServerReport};
+use emby_tui::session::{Hub, ServerReport, SessionConfig};
 use emby_tui::sim::{Scenario, Sim};
 
 const TOTAL: usize = 100_000;
@@ -208,8 +208,9 @@ async fn browse_bench() {
         .await
         .expect("sim");
     let dir = tempfile::tempdir().unwrap();
-    let mut mgr = ConnectionManager::open(ManagerConfig {
+    let cfg = SessionConfig {
         config_dir: dir.path().to_path_buf(),
+        cache_dir: None,
         connect_url: sim.connect_url(),
         discovery: None,
         race: RaceConfig {
@@ -220,15 +221,24 @@ async fn browse_bench() {
         },
         http: HttpConfig::default(),
         reaches_in_flight: 64,
-    })
-    .expect("manager");
-    mgr.connect_sign_in("large", &Secret::new("large"))
+        network: Some("bench".into()),
+    };
+    Hub::open(cfg.clone(), None)
+        .expect("session layer")
+        .connect_sign_in("large", &Secret::new("large"))
         .await
         .expect("sign in");
     let after_sim = rss_mib();
-    let (effects, actions) = emby_tui::worker::spawn(mgr);
+    let (snapshot, effects, actions) = emby_tui::worker::spawn(cfg).expect("worker");
+    let state = emby_tui::tui::initial_state(
+        snapshot,
+        emby_tui::tui::Setup {
+            pin_page: "pin".into(),
+            demo: None,
+        },
+    );
     let mut d = Driver {
-        state: State::new("pin"),
+        state,
         effects,
         actions,
     };

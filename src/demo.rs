@@ -6,7 +6,7 @@ use anyhow::Context;
 use crate::app::signin::DemoHint;
 use crate::cli::args::GlobalOptions;
 use crate::emby::{DiscoveryConfig, HttpConfig};
-use crate::session::ManagerConfig;
+use crate::session::SessionConfig;
 use crate::sim::{Scenario, Sim};
 use crate::tui::{self, Setup};
 
@@ -37,8 +37,9 @@ pub async fn run(global: &GlobalOptions) -> anyhow::Result<()> {
         .prefix("emby-tui-demo-")
         .tempdir()
         .context("cannot make a throw-away config dir")?;
-    let cfg = ManagerConfig {
+    let cfg = SessionConfig {
         config_dir: dir.path().to_path_buf(),
+        cache_dir: Some(dir.path().join("cache")),
         connect_url: sim.connect_url(),
         discovery: Some(DiscoveryConfig {
             target: sim.discovery_addr(),
@@ -49,6 +50,7 @@ pub async fn run(global: &GlobalOptions) -> anyhow::Result<()> {
         reaches_in_flight: crate::session::limits::reaches_in_flight(
             crate::session::limits::current_open_files_limit(),
         ),
+        network: global.network.clone(),
     };
     tracing::info!(connect = %sim.connect_url(), "demo simulator started");
     let setup = Setup {

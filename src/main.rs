@@ -34,7 +34,7 @@ fn init_logging(global: &cli::args::GlobalOptions) {
 
 /// The terminal UI on the real (or configured) Emby Connect and LAN.
 async fn terminal_ui(global: &cli::args::GlobalOptions) -> anyhow::Result<()> {
-    let cfg = cli::manager_config(global)?;
+    let cfg = cli::session_config(global)?;
     let setup = emby_tui::tui::Setup {
         pin_page: cli::pin_page(&global.connect_url),
         demo: None,

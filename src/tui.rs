@@ -16,7 +16,7 @@ use ratatui::backend::{Backend, CrosstermBackend};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::app::{self, Action, Effect, State};
-use crate::session::{ConnectionManager, ManagerConfig};
+use crate::session::SessionConfig;
 
 /// Set when a panic restored the terminal: the loop stops at once.
 static PANICKED: AtomicBool = AtomicBool::new(false);
@@ -209,12 +209,26 @@ pub struct Setup {
     pub demo: Option<app::signin::DemoHint>,
 }
 
-/// Run the terminal UI until the user quits.
-pub async fn run(cfg: ManagerConfig, setup: Setup) -> anyhow::Result<()> {
-    let mgr = ConnectionManager::open(cfg)?;
-    let (effects, mut actions) = crate::worker::spawn(mgr);
+/// The state the UI opens on, from what is saved, before anything is reached.
+pub fn initial_state(snapshot: crate::session::Snapshot, setup: Setup) -> State {
     let mut state = State::new(setup.pin_page);
     state.signin.demo = setup.demo;
+    app::update(
+        &mut state,
+        Action::Started {
+            connect_user: snapshot.connect_user,
+            servers: snapshot.servers,
+            notices: snapshot.notices,
+        },
+    );
+    state
+}
+
+/// Run the terminal UI until the user quits. The first frame shows the saved state at once;
+/// every server is reached in the background.
+pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
+    let (snapshot, effects, mut actions) = crate::worker::spawn(cfg)?;
+    let mut state = initial_state(snapshot, setup);
     let _ = effects.send(Effect::Start);
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;

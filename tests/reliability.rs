@@ -291,7 +291,8 @@ async fn a_new_config_dir_and_every_file_in_it_are_private() {
     assert_eq!(mode(&root.path().join("fresh")), 0o700);
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
-        assert_eq!(mode(&path), 0o600, "{}", path.display());
+        let want = if path.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode(&path), want, "{}", path.display());
     }
     for name in ["credentials.json", "device_id", "emby-tui.log"] {
         assert!(dir.join(name).exists(), "{name} was written");

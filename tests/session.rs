@@ -1,4 +1,4 @@
-//! The connection manager against emby-sim: list building, the address race over real sockets,
+//! The session layer against emby-sim: list building, the address race over real sockets,
 //! the Id check, the Connect exchange, sessions in use, manual servers, PIN, invitations, sign-out.
 
 mod common;
@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::*;
 use emby_tui::emby::Secret;
-use emby_tui::session::{ManagerError, ServerReport, SessionState};
+use emby_tui::session::{ServerReport, SessionError, SessionState};
 use emby_tui::sim::{AddressKind, Fault};
 
 fn report<'a>(reports: &'a [ServerReport], id: &str) -> &'a ServerReport {
@@ -21,7 +21,7 @@ fn report<'a>(reports: &'a [ServerReport], id: &str) -> &'a ServerReport {
 async fn connect_servers_are_reached_in_the_right_mode_and_signed_in_by_exchange() {
     let sim = demo_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut mgr = signed_in_manager(&sim, dir.path()).await;
+    let mgr = signed_in_hub(&sim, dir.path()).await;
     let reports = mgr.refresh().await.unwrap();
     assert_eq!(
         reports.len(),
@@ -86,7 +86,7 @@ async fn the_exchange_runs_on_every_connection_with_the_access_key_only_at_the_r
         .clone()
         .unwrap();
     sim.clear_requests();
-    let mut again = manager(&sim, dir.path());
+    let again = hub(&sim, dir.path());
     again.refresh().await.unwrap();
     let exchanges: Vec<_> = sim
         .requests(&living, AddressKind::Local)
@@ -111,7 +111,7 @@ async fn the_exchange_runs_on_every_connection_with_the_access_key_only_at_the_r
 async fn refused_or_impostor_local_addresses_fall_back_to_remote() {
     let sim = demo_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut mgr = signed_in_manager(&sim, dir.path()).await;
+    let mgr = signed_in_hub(&sim, dir.path()).await;
     let living = id_of(&sim, "Living Room");
     for fault in [
         Fault {
@@ -160,7 +160,7 @@ async fn an_impostor_never_receives_a_token_an_access_key_or_a_password() {
     );
     sim.clear_requests();
     // A fresh run (stored token, exchange) and a local sign-in with a password.
-    let mut fresh = manager(&sim, dir.path());
+    let fresh = hub(&sim, dir.path());
     let reports = fresh.refresh().await.unwrap();
     assert_eq!(report(&reports, &living).mode, Some("remote"));
     fresh
@@ -199,7 +199,7 @@ async fn an_impostor_never_receives_a_token_an_access_key_or_a_password() {
 
 #[tokio::test]
 async fn every_address_dead_gives_unavailable_and_keeps_the_saved_token() {
-    let (sim, _dir, mut mgr) = reached_demo().await;
+    let (sim, _dir, mgr) = reached_demo().await;
     let living = id_of(&sim, "Living Room");
     sim.set_fault(
         &living,
@@ -235,8 +235,8 @@ async fn every_address_dead_gives_unavailable_and_keeps_the_saved_token() {
 
 #[tokio::test]
 async fn a_failed_connect_list_drops_nothing() {
-    let (sim, _dir, mut mgr) = reached_demo().await;
-    let before = mgr.credentials().servers.clone();
+    let (sim, _dir, mgr) = reached_demo().await;
+    let before = mgr.credentials().servers;
     for fault in [
         Fault {
             http_500: true,
@@ -271,13 +271,13 @@ async fn a_failed_connect_list_drops_nothing() {
 async fn a_server_connect_no_longer_lists_is_dropped() {
     let sim = demo_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut mgr = signed_in_manager(&sim, dir.path()).await;
+    let mgr = signed_in_hub(&sim, dir.path()).await;
     let reports = mgr.refresh().await.unwrap();
     let friend = report(&reports, &id_of(&sim, "Friend's Server")).clone();
     // Leave the share at Connect (as `reject` does for an active share).
     let session = emby_tui::emby::ConnectClient::with_base_url(
         emby_tui::emby::HttpClient::new(Default::default()).unwrap(),
-        mgr.identity(),
+        &mgr.identity(),
         &sim.connect_url(),
     )
     .unwrap()
@@ -307,7 +307,7 @@ async fn a_server_connect_no_longer_lists_is_dropped() {
 
 #[tokio::test]
 async fn a_token_revoked_mid_session_is_re_exchanged_and_the_request_retried() {
-    let (sim, _dir, mut mgr) = reached_demo().await;
+    let (sim, _dir, mgr) = reached_demo().await;
     let living = id_of(&sim, "Living Room");
     let old = mgr
         .credentials()
@@ -341,9 +341,9 @@ async fn a_token_revoked_mid_session_is_re_exchanged_and_the_request_retried() {
 async fn a_401_on_a_manual_server_turns_the_session_into_sign_in_needed() {
     let sim = demo_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut mgr = manager(&sim, dir.path());
+    let mgr = hub(&sim, dir.path());
     let friend = sim.server("Friend's Server").unwrap();
-    let (added, users) = mgr.add_server(&friend.local_url).await.unwrap();
+    let (added, users) = mgr.add_server(&friend.local_url, None).await.unwrap();
     assert_eq!(
         (added.id.as_str(), added.state, added.mode, added.source),
         (
@@ -367,7 +367,7 @@ async fn a_401_on_a_manual_server_turns_the_session_into_sign_in_needed() {
         .call(&friend.id, true, |c| async move { c.views().await })
         .await
         .unwrap_err();
-    assert!(matches!(err, ManagerError::SignInRequired { .. }), "{err}");
+    assert!(matches!(err, SessionError::SignInRequired { .. }), "{err}");
     assert!(matches!(
         mgr.session(&friend.id).unwrap().state,
         SessionState::SignInRequired(_)
@@ -382,14 +382,14 @@ async fn a_401_on_a_manual_server_turns_the_session_into_sign_in_needed() {
 async fn a_wrong_local_password_is_reported_and_nothing_is_stored() {
     let sim = demo_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut mgr = manager(&sim, dir.path());
+    let mgr = hub(&sim, dir.path());
     let friend = sim.server("Friend's Server").unwrap();
-    mgr.add_server(&friend.local_url).await.unwrap();
+    mgr.add_server(&friend.local_url, None).await.unwrap();
     let err = mgr
         .sign_in_local(&friend.id, "friend", &Secret::new("nope"))
         .await
         .unwrap_err();
-    assert!(matches!(err, ManagerError::WrongPassword), "{err}");
+    assert!(matches!(err, SessionError::WrongPassword), "{err}");
     let text = std::fs::read_to_string(dir.path().join("credentials.json")).unwrap();
     assert!(
         !text.contains("nope") && !text.contains("\"friend\""),
@@ -399,7 +399,7 @@ async fn a_wrong_local_password_is_reported_and_nothing_is_stored() {
 
 #[tokio::test]
 async fn a_network_error_in_use_re_runs_the_race_and_retries_once() {
-    let (sim, _dir, mut mgr) = reached_demo().await;
+    let (sim, _dir, mgr) = reached_demo().await;
     let living = id_of(&sim, "Living Room");
     sim.set_fault(
         &living,
@@ -420,7 +420,7 @@ async fn a_network_error_in_use_re_runs_the_race_and_retries_once() {
 
 #[tokio::test]
 async fn two_sessions_list_their_own_views_with_their_own_tokens() {
-    let (sim, _dir, mut mgr) = reached_demo().await;
+    let (sim, _dir, mgr) = reached_demo().await;
     let living = id_of(&sim, "Living Room");
     let cabin = id_of(&sim, "Cabin");
     let a = mgr
@@ -466,7 +466,7 @@ async fn two_sessions_list_their_own_views_with_their_own_tokens() {
 async fn pin_sign_in_works_and_an_expired_pin_is_reported() {
     let sim = demo_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut mgr = manager(&sim, dir.path());
+    let mgr = hub(&sim, dir.path());
     let pin = mgr.pin_create().await.unwrap();
     assert!(!mgr.pin_status(&pin.pin).await.unwrap().is_confirmed);
     assert!(sim.confirm_pin(&pin.pin, "demo@example.com"));
@@ -483,16 +483,16 @@ async fn pin_sign_in_works_and_an_expired_pin_is_reported() {
 async fn invitations_can_be_listed_accepted_and_rejected() {
     let sim = demo_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut mgr = signed_in_manager(&sim, dir.path()).await;
+    let mgr = signed_in_hub(&sim, dir.path()).await;
     let waiting = mgr.invitations().await.unwrap();
     assert_eq!(waiting.len(), 1);
     let grandpa = id_of(&sim, "Grandpa's Server");
     assert_eq!(waiting[0].system_id.as_deref(), Some(grandpa.as_str()));
     assert!(matches!(
-        mgr.accept_invitation("nope").await,
-        Err(ManagerError::UnknownInvitation(_))
+        mgr.answer_invitation("nope", true).await,
+        Err(SessionError::UnknownInvitation(_))
     ));
-    mgr.accept_invitation(&grandpa).await.unwrap();
+    mgr.answer_invitation(&grandpa, true).await.unwrap();
     assert!(mgr.invitations().await.unwrap().is_empty());
     let reports = mgr.refresh().await.unwrap();
     assert_eq!(reports.len(), 4);
@@ -501,7 +501,7 @@ async fn invitations_can_be_listed_accepted_and_rejected() {
 
 #[tokio::test]
 async fn signing_out_of_a_server_drops_its_token_revokes_it_and_keeps_the_server() {
-    let (sim, _dir, mut mgr) = reached_demo().await;
+    let (sim, _dir, mgr) = reached_demo().await;
     let living = id_of(&sim, "Living Room");
     mgr.server_sign_out(&living).await.unwrap();
     let logouts = sim
@@ -528,7 +528,7 @@ async fn signing_out_of_a_server_drops_its_token_revokes_it_and_keeps_the_server
 
 #[tokio::test]
 async fn signing_out_of_connect_forgets_keys_and_tokens_but_keeps_addresses() {
-    let (_sim, dir, mut mgr) = reached_demo().await;
+    let (_sim, dir, mgr) = reached_demo().await;
     assert!(mgr.connect_sign_out().await.unwrap());
     let creds = mgr.credentials();
     assert!(creds.connect.is_none());
@@ -557,7 +557,7 @@ async fn a_corrupt_credentials_file_is_kept_aside_and_the_manager_starts_empty()
     let sim = demo_sim().await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("credentials.json"), "{ not json").unwrap();
-    let mut mgr = manager(&sim, dir.path());
+    let mgr = hub(&sim, dir.path());
     let notices = mgr.take_notices();
     assert_eq!(notices.len(), 1);
     assert!(notices[0].contains("kept as"), "{notices:?}");
@@ -577,12 +577,12 @@ async fn a_corrupt_credentials_file_is_kept_aside_and_the_manager_starts_empty()
 async fn a_wrong_connect_password_is_a_clear_error_and_changes_nothing() {
     let sim = demo_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut mgr = manager(&sim, dir.path());
+    let mgr = hub(&sim, dir.path());
     let err = mgr
         .connect_sign_in("demo", &Secret::new("wrong"))
         .await
         .unwrap_err();
-    assert!(matches!(err, ManagerError::ConnectRejected), "{err}");
+    assert!(matches!(err, SessionError::ConnectRejected), "{err}");
     assert!(mgr.credentials().connect.is_none());
     sim.set_connect_fault(Fault {
         down: true,
@@ -598,14 +598,14 @@ async fn a_wrong_connect_password_is_a_clear_error_and_changes_nothing() {
 
 #[tokio::test]
 async fn a_revoked_token_whose_re_exchange_fails_is_dropped_and_sign_in_is_needed() {
-    let (sim, _dir, mut mgr) = reached_demo().await;
+    let (sim, _dir, mgr) = reached_demo().await;
     let living = id_of(&sim, "Living Room");
     // The server's admin unlinks the Connect account, so the exchange can no longer succeed.
     let admin = emby_tui::emby::ServerClient::new(
         emby_tui::emby::HttpClient::new(Default::default()).unwrap(),
         emby_tui::emby::ServerAddress::parse(&sim.server("Living Room").unwrap().local_url)
             .unwrap(),
-        mgr.identity().clone(),
+        mgr.identity(),
     );
     let (admin, auth) = admin
         .sign_in_by_name("demo", &Secret::new("demo"))
@@ -620,14 +620,10 @@ async fn a_revoked_token_whose_re_exchange_fails_is_dropped_and_sign_in_is_neede
         .call(&living, true, |c| async move { c.views().await })
         .await
         .unwrap_err();
-    assert!(matches!(err, ManagerError::SignInRequired { .. }), "{err}");
+    assert!(matches!(err, SessionError::SignInRequired { .. }), "{err}");
     assert!(err.to_string().contains("Emby Connect"), "says why: {err}");
-    let saved = mgr
-        .credentials()
-        .servers
-        .iter()
-        .find(|s| s.id == living)
-        .unwrap();
+    let creds = mgr.credentials();
+    let saved = creds.servers.iter().find(|s| s.id == living).unwrap();
     assert!(
         saved.access_token.is_none(),
         "the refused token is not kept"

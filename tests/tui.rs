@@ -30,21 +30,26 @@ impl Harness {
 
     async fn new_with(
         scenario: &str,
-        adjust: impl FnOnce(&mut emby_tui::session::ManagerConfig),
+        adjust: impl FnOnce(&mut emby_tui::session::SessionConfig),
     ) -> Harness {
         let scenario = Scenario::load(common::scenario_path(scenario)).expect("scenario loads");
         let sim = Sim::start(scenario).await.expect("simulator starts");
         let dir = tempfile::tempdir().unwrap();
-        let mut cfg = common::manager_config(&sim, dir.path());
+        let mut cfg = common::session_config(&sim, dir.path());
         adjust(&mut cfg);
         cfg.discovery = Some(emby_tui::emby::DiscoveryConfig {
             target: sim.discovery_addr(),
             listen_for: Duration::from_millis(300),
             ..Default::default()
         });
-        let mgr = emby_tui::session::ConnectionManager::open(cfg).expect("manager opens");
-        let (effects, actions) = emby_tui::worker::spawn(mgr);
-        let mut state = State::new(sim.pin_page_url());
+        let (snapshot, effects, actions) = emby_tui::worker::spawn(cfg).expect("the worker starts");
+        let mut state = emby_tui::tui::initial_state(
+            snapshot,
+            emby_tui::tui::Setup {
+                pin_page: sim.pin_page_url(),
+                demo: None,
+            },
+        );
         state.size = (120, 40);
         effects.send(Effect::Start).unwrap();
         let mut h = Harness {
@@ -158,7 +163,11 @@ async fn sign_in_list_open_two_sessions_switch_and_browse_into_a_folder() {
             .clone()
     };
     let living = row(&h, "Living Room");
-    assert_eq!((living.state, living.mode), ("signed_in", Some("local")));
+    assert_eq!(
+        (living.state, living.mode),
+        ("signed_in", Some("local")),
+        "{living:?}"
+    );
     let cabin = row(&h, "Cabin");
     assert_eq!((cabin.state, cabin.mode), ("signed_in", Some("remote")));
     assert_eq!(row(&h, "Friend's Server").link_type, Some("guest"));

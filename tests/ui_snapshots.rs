@@ -9,6 +9,7 @@ use ratatui::backend::TestBackend;
 use emby_tui::app::signin::DemoHint;
 use emby_tui::app::{Action, HomeData, Invitation, Loaded, Pane, State, update};
 use emby_tui::emby::models::{BaseItemDto, MediaSourceInfo, MediaStream, UserItemDataDto};
+use emby_tui::session::Event;
 use emby_tui::session::{Probed, ServerReport};
 
 const NOW: u64 = 1_700_000_000_000;
@@ -21,6 +22,15 @@ fn draw(state: &State) -> String {
 
 fn act(s: &mut State, a: Action) {
     let _ = update(s, a);
+}
+
+/// The list as a refresh starts: every row listed and being reached.
+fn listed(s: &mut State, rows: Vec<ServerReport>) {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    act(s, Action::Session(Event::Listed(rows)));
+    for id in ids {
+        act(s, Action::Session(Event::Reaching(id)));
+    }
 }
 
 fn key(s: &mut State, code: KeyCode) {
@@ -121,8 +131,8 @@ fn item(name: &str, kind: &str, folder: bool, n: i32) -> BaseItemDto {
 
 fn session_with_home() -> State {
     let mut s = started(servers());
-    act(&mut s, Action::ServersListed(servers()));
-    act(&mut s, Action::RefreshDone);
+    listed(&mut s, servers());
+    act(&mut s, Action::Session(Event::Refreshed));
     key(&mut s, KeyCode::Enter);
     let generation = s.sessions[0].current().generation;
     let home = HomeData {
@@ -248,8 +258,8 @@ fn sign_in_by_address_unreachable() {
 #[test]
 fn servers_empty_list() {
     let mut s = started(vec![]);
-    act(&mut s, Action::ServersListed(vec![]));
-    act(&mut s, Action::RefreshDone);
+    listed(&mut s, vec![]);
+    act(&mut s, Action::Session(Event::Refreshed));
     insta::assert_snapshot!(draw(&s));
 }
 
@@ -257,17 +267,17 @@ fn servers_empty_list() {
 fn servers_fill_in_one_by_one() {
     let mut s = started(vec![]);
     let all = servers();
-    act(&mut s, Action::ServersListed(all.clone()));
-    act(&mut s, Action::ServerReached(all[1].clone()));
-    act(&mut s, Action::ServerReached(all[3].clone()));
+    listed(&mut s, all.clone());
+    act(&mut s, Action::Session(Event::Server(Box::new(all[1].clone()))));
+    act(&mut s, Action::Session(Event::Server(Box::new(all[3].clone()))));
     insta::assert_snapshot!(draw(&s));
 }
 
 #[test]
 fn servers_all_reached_with_an_error_where_you_look() {
     let mut s = started(vec![]);
-    act(&mut s, Action::ServersListed(servers()));
-    act(&mut s, Action::RefreshDone);
+    listed(&mut s, servers());
+    act(&mut s, Action::Session(Event::Refreshed));
     key(&mut s, KeyCode::Char('G'));
     key(&mut s, KeyCode::Enter);
     insta::assert_snapshot!(draw(&s));
@@ -379,7 +389,7 @@ fn help_is_built_from_the_keymap() {
 #[test]
 fn invitations_overlay() {
     let mut s = started(servers());
-    act(&mut s, Action::RefreshDone);
+    act(&mut s, Action::Session(Event::Refreshed));
     key(&mut s, KeyCode::Char('i'));
     act(
         &mut s,
@@ -434,8 +444,8 @@ fn reversed_rows(state: &State) -> Vec<String> {
 #[test]
 fn the_selected_server_and_list_row_are_highlighted() {
     let mut s = started(vec![]);
-    act(&mut s, Action::ServersListed(servers()));
-    act(&mut s, Action::RefreshDone);
+    listed(&mut s, servers());
+    act(&mut s, Action::Session(Event::Refreshed));
     key(&mut s, KeyCode::Char('j'));
     let selected = s.servers.selected().unwrap().name.clone();
     let rows = reversed_rows(&s);

@@ -5,7 +5,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::emby::Secret;
 use crate::emby::models::{BaseItemDto, UserItemDataDto};
-use crate::session::{Probed, ServerReport};
+use crate::session::{Event, Probed, ServerReport};
 
 /// Everything that can change the state.
 #[derive(Debug, Clone)]
@@ -21,14 +21,11 @@ pub enum Action {
         servers: Vec<ServerReport>,
         notices: Vec<String>,
     },
-    /// The list was rebuilt from what is saved, Connect and the LAN; each entry is being reached.
-    ServersListed(Vec<ServerReport>),
+    /// What the session layer reports while operations run: rows listed, being reached,
+    /// reached, removed; the Connect user; notices; a refresh done.
+    Session(Event),
     /// Signed out of Emby Connect: the list as it stands now, or why it failed.
     ConnectSignedOut(Result<Vec<ServerReport>, String>),
-    /// One server was reached (or failed to be): its row fills in.
-    ServerReached(ServerReport),
-    /// Every server of a refresh has answered or timed out.
-    RefreshDone,
     ConnectSignedIn(Result<String, String>),
     PinCreated(Result<String, String>),
     PinChecked {
@@ -83,7 +80,7 @@ pub struct Invitation {
 /// Work for the worker. Nothing here is done by the UI thread.
 #[derive(Debug, Clone)]
 pub enum Effect {
-    /// Load the saved state, then refresh.
+    /// The first refresh after start (the saved state is on screen already).
     Start,
     /// Rebuild the list and reach every server, each in its own task.
     Refresh,
@@ -169,12 +166,5 @@ pub enum Loaded {
     },
 }
 
-/// The home view of a server.
-#[derive(Debug, Clone, Default)]
-pub struct HomeData {
-    pub views: Vec<BaseItemDto>,
-    pub resume: Vec<BaseItemDto>,
-    pub next_up: Vec<BaseItemDto>,
-    /// Latest additions per library: (library name, items).
-    pub latest: Vec<(String, Vec<BaseItemDto>)>,
-}
+/// The home view of a server (libraries, Continue Watching, Next Up, Latest per library).
+pub type HomeData = crate::session::Home;

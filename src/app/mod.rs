@@ -12,6 +12,7 @@ pub mod signin;
 pub use action::{Action, Effect, HomeData, Invitation, Loaded, PinCheck, Request};
 pub use keymap::{Command, Mode};
 
+use crate::session::Event;
 use crossterm::event::{
     KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -390,6 +391,74 @@ fn mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
     }
 }
 
+/// What the session layer reported.
+fn session_event(state: &mut State, event: Event) -> Vec<Effect> {
+    match event {
+        Event::Listed(list) => {
+            state.servers.set_rows(list);
+            let ids: Vec<String> = state
+                .servers
+                .rows
+                .iter()
+                .map(|r| r.id.to_ascii_lowercase())
+                .collect();
+            state.servers.checking.retain(|id| ids.contains(id));
+        }
+        Event::Reaching(id) => {
+            state.servers.checking.insert(id.to_ascii_lowercase());
+        }
+        Event::Server(report) => {
+            for s in &mut state.sessions {
+                if s.server_id.eq_ignore_ascii_case(&report.id) && !report.name.is_empty() {
+                    s.name = report.name.clone();
+                }
+            }
+            state.servers.upsert(*report);
+        }
+        Event::Removed(id) => {
+            state.servers.remove(&id);
+            close_session(state, &id);
+        }
+        Event::ConnectUser(user) => state.connect_user = user,
+        Event::Notice(text) => state.servers.message = Some(Message::error(text)),
+        Event::Refreshed => {
+            state.servers.refreshing = false;
+            state.servers.checking.clear();
+            if state
+                .servers
+                .message
+                .as_ref()
+                .is_some_and(|m| !m.error && m.text.ends_with('…'))
+            {
+                let n = state.servers.rows.len();
+                let signed_in = state
+                    .servers
+                    .rows
+                    .iter()
+                    .filter(|r| r.state == "signed_in")
+                    .count();
+                state.servers.message = Some(Message::info(format!(
+                    "{n} server{}, signed in to {signed_in}.",
+                    if n == 1 { "" } else { "s" }
+                )));
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Closes the session tab of a server, if one is open.
+fn close_session(state: &mut State, server_id: &str) {
+    if let Some(i) = state
+        .sessions
+        .iter()
+        .position(|s| s.server_id.eq_ignore_ascii_case(server_id))
+    {
+        state.sessions.remove(i);
+        state.active = state.active.min(state.sessions.len().saturating_sub(1));
+    }
+}
+
 /// Apply one action; return the work it asks of the worker.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
@@ -472,43 +541,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.servers.message = Some(Message::error(e));
             Vec::new()
         }
-        Action::ServersListed(list) => {
-            state.servers.checking = list.iter().map(|r| r.id.to_ascii_lowercase()).collect();
-            state.servers.set_rows(list);
-            Vec::new()
-        }
-        Action::ServerReached(report) => {
-            for s in &mut state.sessions {
-                if s.server_id.eq_ignore_ascii_case(&report.id) && !report.name.is_empty() {
-                    s.name = report.name.clone();
-                }
-            }
-            state.servers.upsert(report);
-            Vec::new()
-        }
-        Action::RefreshDone => {
-            state.servers.refreshing = false;
-            state.servers.checking.clear();
-            if state
-                .servers
-                .message
-                .as_ref()
-                .is_some_and(|m| !m.error && m.text.ends_with('…'))
-            {
-                let n = state.servers.rows.len();
-                let signed_in = state
-                    .servers
-                    .rows
-                    .iter()
-                    .filter(|r| r.state == "signed_in")
-                    .count();
-                state.servers.message = Some(Message::info(format!(
-                    "{n} server{}, signed in to {signed_in}.",
-                    if n == 1 { "" } else { "s" }
-                )));
-            }
-            Vec::new()
-        }
+        Action::Session(event) => session_event(state, event),
         Action::ConnectSignedIn(r) | Action::PinSignedIn(r) => signin::connect_done(state, r),
         Action::PinCreated(r) => {
             signin::pin_created(state, r);
@@ -536,14 +569,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 Some(r) => state.servers.upsert(r),
                 None => {
                     state.servers.remove(&server_id);
-                    if let Some(i) = state
-                        .sessions
-                        .iter()
-                        .position(|s| s.server_id.eq_ignore_ascii_case(&server_id))
-                    {
-                        state.sessions.remove(i);
-                        state.active = state.active.min(state.sessions.len().saturating_sub(1));
-                    }
+                    close_session(state, &server_id);
                 }
             }
             state.servers.message = Some(Message::info(message));

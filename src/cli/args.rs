@@ -46,10 +46,19 @@ pub struct GlobalOptions {
         default_value = "255.255.255.255"
     )]
     pub discovery_address: String,
+    /// Where caches live (the route memory; default: `cache/` in --config-dir when given, else
+    /// the platform cache dir).
+    #[arg(long, global = true, env = "EMBY_TUI_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// The name of the network this machine is on; the address that won for each server is
+    /// remembered per network (default: a fingerprint of the default route and gateway).
+    #[arg(long, global = true, env = "EMBY_TUI_NETWORK", value_name = "NAME")]
+    pub network: Option<String>,
     /// Do not look for servers on the LAN.
     #[arg(long, global = true)]
     pub no_discovery: bool,
-    /// How long a server's LocalAddress is tried alone before its remote Url joins the race.
+    /// The longest a remote answer waits for a LAN answer still coming (normally the window is
+    /// derived from the LAN round trips measured on this network, and far shorter).
     #[arg(
         long,
         global = true,

@@ -21,4 +21,4 @@ mod output;
 mod run;
 
 pub use args::Cli;
-pub use run::{manager_config, pin_page, race_config, run_command};
+pub use run::{cache_dir, pin_page, race_config, run_command, session_config};

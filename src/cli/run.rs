@@ -11,7 +11,7 @@ use crate::emby::server::ItemsQuery;
 use crate::emby::{DiscoveryConfig, HttpConfig, Secret};
 use crate::session::limits;
 use crate::session::race::RaceConfig;
-use crate::session::{ConnectionManager, ManagerConfig};
+use crate::session::{Hub, SessionConfig, SessionError};
 
 use super::args::{Command, ConnectCommand, GlobalOptions, InvitationCommand, ServerCommand};
 use super::output::{DiscoveredOut, ItemOut, ItemsPage, print_json, server_line};
@@ -49,8 +49,20 @@ pub fn race_config(global: &GlobalOptions) -> RaceConfig {
     }
 }
 
-/// The manager's settings from the global options.
-pub fn manager_config(global: &GlobalOptions) -> anyhow::Result<ManagerConfig> {
+/// The cache dir: `--cache-dir`, else `cache/` inside `--config-dir` when that is given (so a
+/// throw-away config keeps its caches with it), else the platform's (e.g. ~/.cache/emby-tui).
+pub fn cache_dir(global: &GlobalOptions) -> Option<PathBuf> {
+    if let Some(d) = &global.cache_dir {
+        return Some(d.clone());
+    }
+    if let Some(d) = &global.config_dir {
+        return Some(d.join("cache"));
+    }
+    directories::ProjectDirs::from("", "", "emby-tui").map(|p| p.cache_dir().to_path_buf())
+}
+
+/// The session layer's settings from the global options.
+pub fn session_config(global: &GlobalOptions) -> anyhow::Result<SessionConfig> {
     let discovery = if global.no_discovery {
         None
     } else {
@@ -59,13 +71,15 @@ pub fn manager_config(global: &GlobalOptions) -> anyhow::Result<ManagerConfig> {
             ..DiscoveryConfig::default()
         })
     };
-    Ok(ManagerConfig {
+    Ok(SessionConfig {
         config_dir: config_dir(global)?,
+        cache_dir: cache_dir(global),
         connect_url: global.connect_url.clone(),
         discovery,
         race: race_config(global),
         http: HttpConfig::default(),
         reaches_in_flight: limits::reaches_in_flight(limits::current_open_files_limit()),
+        network: global.network.clone(),
     })
 }
 
@@ -100,30 +114,26 @@ fn pin_poll_interval() -> Duration {
 
 /// Run one command. Errors are one sentence for stderr (exit status 1).
 pub async fn run_command(global: &GlobalOptions, command: Command) -> anyhow::Result<()> {
-    let mut mgr = ConnectionManager::open(manager_config(global)?)?;
-    for notice in mgr.take_notices() {
+    let hub = Hub::open(session_config(global)?, None)?;
+    for notice in hub.take_notices() {
         tell!("emby-tui: {notice}");
     }
-    let result = run_with(&mut mgr, global, command).await;
-    for notice in mgr.take_notices() {
+    let result = run_with(&hub, global, command).await;
+    for notice in hub.take_notices() {
         tell!("emby-tui: {notice}");
     }
     result
 }
 
-async fn run_with(
-    mgr: &mut ConnectionManager,
-    global: &GlobalOptions,
-    command: Command,
-) -> anyhow::Result<()> {
+async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Connect(ConnectCommand::Login { user, .. }) => {
             let password = password_from_stdin()?;
-            let name = mgr.connect_sign_in(&user, &password).await?;
+            let name = hub.connect_sign_in(&user, &password).await?;
             tell!("Signed in to Emby Connect as {name}.");
         }
         Command::Connect(ConnectCommand::Pin) => {
-            let pin = mgr.pin_create().await?;
+            let pin = hub.pin_create().await?;
             say!("PIN: {}", pin.pin);
             say!(
                 "Enter it at {} (signed in to Emby Connect) to sign in here.",
@@ -134,26 +144,26 @@ async fn run_with(
             let deadline = tokio::time::Instant::now() + Duration::from_secs(30 * 60);
             loop {
                 tokio::time::sleep(interval).await;
-                let status = mgr.pin_status(&pin.pin).await?;
+                let status = hub.pin_status(&pin.pin).await?;
                 if status.is_confirmed {
-                    let name = mgr.pin_finish(&pin.pin).await?;
+                    let name = hub.pin_finish(&pin.pin).await?;
                     tell!("Signed in to Emby Connect as {name}.");
                     break;
                 }
                 if status.is_expired || tokio::time::Instant::now() > deadline {
-                    return Err(crate::session::ManagerError::PinExpired.into());
+                    return Err(SessionError::PinExpired.into());
                 }
             }
         }
         Command::Connect(ConnectCommand::Logout) => {
-            if mgr.connect_sign_out().await? {
+            if hub.connect_sign_out().await? {
                 tell!("Signed out of Emby Connect; servers keep their addresses.");
             } else {
                 tell!("Not signed in to Emby Connect.");
             }
         }
         Command::Servers { json } => {
-            let reports = mgr.refresh().await?;
+            let reports = hub.refresh().await?;
             if json {
                 print_json(&reports)?;
             } else if reports.is_empty() {
@@ -170,16 +180,15 @@ async fn run_with(
             } else {
                 None
             };
-            let (mut report, users) = mgr.add_server(&url).await?;
-            if let (Some(user), Some(password)) = (user, password) {
-                report = mgr.sign_in_local(&report.id, &user, &password).await?;
-            } else if report.state != "signed_in" && !users.is_empty() {
+            let sign_in = user.as_deref().zip(password.as_ref());
+            let (report, users) = hub.add_server(&url, sign_in).await?;
+            if sign_in.is_none() && report.state != "signed_in" && !users.is_empty() {
                 tell!("Users of {}: {}", report.name, users.join(", "));
             }
             say!("{}", server_line(&report));
         }
         Command::Server(ServerCommand::Remove { id }) => {
-            let was_connect = mgr.remove_server(&id)?;
+            let was_connect = hub.remove_server(&id).await?;
             if was_connect {
                 tell!(
                     "Removed {id}; Emby Connect still shares it, so it is listed again at the next refresh."
@@ -189,11 +198,11 @@ async fn run_with(
             }
         }
         Command::Server(ServerCommand::Logout { id }) => {
-            mgr.server_sign_out(&id).await?;
+            hub.server_sign_out(&id).await?;
             tell!("Signed out of {id}.");
         }
         Command::Discover { json, timeout_ms } => {
-            let found = mgr.discover(Duration::from_millis(timeout_ms)).await?;
+            let found = hub.lan_servers(Duration::from_millis(timeout_ms)).await?;
             if json {
                 print_json(&found.iter().map(DiscoveredOut::from).collect::<Vec<_>>())?;
             } else if found.is_empty() {
@@ -205,7 +214,7 @@ async fn run_with(
             }
         }
         Command::Invitations { action: None, json } => {
-            let list = mgr.invitations().await?;
+            let list = hub.invitations().await?;
             if json {
                 let out: Vec<_> = list
                     .iter()
@@ -233,20 +242,18 @@ async fn run_with(
             action: Some(InvitationCommand::Accept { id }),
             ..
         } => {
-            mgr.accept_invitation(&id).await?;
+            hub.answer_invitation(&id, true).await?;
             tell!("Accepted; the server is listed at the next refresh.");
         }
         Command::Invitations {
             action: Some(InvitationCommand::Reject { id }),
             ..
         } => {
-            mgr.reject_invitation(&id).await?;
+            hub.answer_invitation(&id, false).await?;
             tell!("Rejected.");
         }
         Command::Views { server_id, json } => {
-            let views = mgr
-                .call(&server_id, true, |c| async move { c.views().await })
-                .await?;
+            let views = hub.views(&server_id).await?;
             let out: Vec<ItemOut> = views.items.iter().map(ItemOut::from).collect();
             if json {
                 print_json(&out)?;
@@ -277,12 +284,7 @@ async fn run_with(
                 sort_by: vec!["SortName".into()],
                 ..ItemsQuery::default()
             };
-            let page = mgr
-                .call(&server_id, true, |c| {
-                    let q = query.clone();
-                    async move { c.items(&q).await }
-                })
-                .await?;
+            let page = hub.items(&server_id, &query).await?;
             let out = ItemsPage {
                 total_record_count: page.total_record_count,
                 start_index: start,

@@ -1,17 +1,23 @@
-//! The connection manager: server list merge, address race, Id check, exchange, one session per
-//! ServerId, and the credentials store.
+//! The session layer: the server list and its merge, the address race with the Id check and
+//! the route memory, the Connect exchange, one session per ServerId, and the credentials store.
+//! [`Hub`] is its one entry point, used alike by the command line and the terminal UI (see
+//! `hub` for the shape and for how an operation is added).
 
 pub mod address;
+pub mod error;
 pub mod files;
+pub mod hub;
 pub mod limits;
-pub mod manager;
+pub mod network;
 pub mod race;
 pub mod reach;
 pub mod report;
+pub mod routes;
 pub mod servers;
+pub mod state;
 pub mod store;
 
-pub use manager::{
-    ConnectionManager, ManagerConfig, ManagerError, Probed, Session, SessionHandle, SessionState,
-};
+pub use error::SessionError;
+pub use hub::{Event, EventSink, Home, Hub, Probed, SessionConfig, Snapshot, channel_sink};
 pub use report::ServerReport;
+pub use state::{Session, SessionState};

@@ -11,9 +11,10 @@ use crate::emby::models::PublicSystemInfo;
 use crate::emby::server::{ServerAddress, ServerClient, SignedInClient};
 use crate::emby::{ClientIdentity, HttpClient};
 
-use super::race::{self, Answer, RaceConfig, RaceFailure};
+use super::race::{self, Answer, Learning, RaceConfig, RaceFailure, RacePlan};
+use super::routes::{Routes, preference_window};
 use super::servers::same_id;
-use super::store::{ConnectionMode, SavedServer};
+use super::store::{ConnectionMode, SavedServer, TokenSource};
 
 impl Answer for PublicSystemInfo {
     fn server_id(&self) -> &str {
@@ -21,13 +22,15 @@ impl Answer for PublicSystemInfo {
     }
 }
 
-/// Everything needed to reach servers; cheap to clone (shares the connection pool and the
-/// bound on reaches in flight).
+/// Everything needed to reach servers; cheap to clone (shares the connection pool, the route
+/// memory and the bound on reaches in flight).
 #[derive(Clone, Debug)]
 pub struct Reacher {
     pub http: HttpClient,
     pub identity: ClientIdentity,
     pub race: RaceConfig,
+    /// Which address won last time, per network (see [`Routes`]).
+    pub routes: Routes,
     /// Races in flight at once (see [`super::limits::reaches_in_flight`]).
     pub limiter: Arc<Semaphore>,
 }
@@ -66,14 +69,42 @@ pub struct Connection {
     pub auth: Auth,
 }
 
-/// The outcome of reaching one server, to be applied by the manager.
+/// The outcome of reaching one server, to be applied to the saved state.
 #[derive(Clone, Debug)]
 pub struct Reached {
     pub server_id: String,
+    /// The saved entry as it was when the reach started (to see what changed meanwhile).
+    pub from: Box<SavedServer>,
     pub outcome: Result<Connection, RaceFailure>,
 }
 
+/// Where a race ended: the verified address, its latency, what it said, and the LAN attempts
+/// still running to learn from.
+type Found = (
+    VerifiedAddress,
+    Duration,
+    PublicSystemInfo,
+    Learning<PublicSystemInfo>,
+);
+
 impl Reacher {
+    /// A reacher for `max_in_flight` races at once.
+    pub fn new(
+        http: HttpClient,
+        identity: ClientIdentity,
+        race: RaceConfig,
+        routes: Routes,
+        max_in_flight: usize,
+    ) -> Self {
+        Reacher {
+            http,
+            identity,
+            race,
+            routes,
+            limiter: Arc::new(Semaphore::new(max_in_flight.max(1))),
+        }
+    }
+
     /// An anonymous client of `address`, optionally with its own request timeout.
     pub fn anonymous(&self, address: ServerAddress, timeout: Option<Duration>) -> ServerClient {
         let http = match timeout {
@@ -86,29 +117,13 @@ impl Reacher {
     /// Probe one address: `/System/Info/Public` within `timeout`.
     pub async fn probe(
         &self,
-        address: &str,
+        address: &ServerAddress,
         timeout: Duration,
     ) -> Result<PublicSystemInfo, String> {
-        let address = ServerAddress::parse(address).map_err(|e| e.to_string())?;
-        self.anonymous(address, Some(timeout))
+        self.anonymous(address.clone(), Some(timeout))
             .public_info()
             .await
             .map_err(|e| e.to_string())
-    }
-
-    /// A reacher for `max_in_flight` races at once.
-    pub fn new(
-        http: HttpClient,
-        identity: ClientIdentity,
-        race: RaceConfig,
-        max_in_flight: usize,
-    ) -> Self {
-        Reacher {
-            http,
-            identity,
-            race,
-            limiter: Arc::new(Semaphore::new(max_in_flight.max(1))),
-        }
     }
 
     /// The same reacher on a connection pool of its own, dropped with it.
@@ -127,45 +142,69 @@ impl Reacher {
         expected_id: Option<&str>,
     ) -> Result<(VerifiedAddress, Duration, PublicSystemInfo), RaceFailure> {
         let _turn = self.limiter.acquire().await;
-        self.scoped().race_addresses(server, expected_id).await
+        let (verified, latency, info, learning) =
+            self.scoped().race_addresses(server, expected_id).await?;
+        self.remember(&verified, latency, learning).await;
+        Ok((verified, latency, info))
     }
 
     async fn race_addresses(
         &self,
         server: &SavedServer,
         expected_id: Option<&str>,
-    ) -> Result<(VerifiedAddress, Duration, PublicSystemInfo), RaceFailure> {
-        let candidates = race::candidates(server);
-        let win = race::race(
-            expected_id,
-            candidates,
-            server.last_connection_mode,
-            &self.race,
-            |c, timeout| {
+    ) -> Result<Found, RaceFailure> {
+        let (candidates, mut unusable) = race::candidates(server);
+        let plan = match expected_id {
+            Some(id) => self.routes.plan(id, &self.race),
+            None => RacePlan {
+                window: preference_window(&[], self.race.head_start),
+                remote_first: false,
+            },
+        };
+        let (win, learning) =
+            race::race(expected_id, candidates, plan, &self.race, |c, timeout| {
                 let this = self.clone();
                 async move { this.probe(&c.address, timeout).await }
-            },
-        )
-        .await?;
+            })
+            .await
+            .map_err(|mut f| {
+                f.attempts.append(&mut unusable);
+                f
+            })?;
         let server_id = win.answer.id.clone().unwrap_or_default();
-        let address = ServerAddress::parse(&win.address).map_err(|e| RaceFailure {
-            attempts: vec![(
-                race::Candidate {
-                    mode: win.mode,
-                    address: win.address.clone(),
-                },
-                race::AttemptError::Failed(e.to_string()),
-            )],
-        })?;
         Ok((
             VerifiedAddress {
                 server_id,
                 mode: win.mode,
-                address,
+                address: win.address,
             },
             win.latency,
             win.answer,
+            learning,
         ))
+    }
+
+    /// Records the winner and what the LAN attempts still running have said by now.
+    async fn remember(
+        &self,
+        verified: &VerifiedAddress,
+        latency: Duration,
+        learning: Learning<PublicSystemInfo>,
+    ) {
+        let lan: Vec<(ConnectionMode, String, Duration)> = learning
+            .finish()
+            .await
+            .into_iter()
+            .map(|(c, l)| (c.mode, c.address.to_string(), l))
+            .collect();
+        if verified.server_id.is_empty() {
+            return;
+        }
+        self.routes.record(
+            &verified.server_id,
+            (verified.mode, &verified.address.to_string(), latency),
+            &lan,
+        );
     }
 
     /// Sign in on a verified address: the Connect exchange when the entry has an AccessKey and a
@@ -179,9 +218,16 @@ impl Reacher {
     ) -> Auth {
         let anon = self.anonymous(at.address.clone(), None);
         let mut exchange_error = None;
-        if let (Some(key), Some(cuid), false) =
-            (&server.exchange_token, connect_user_id, server.signed_out)
-        {
+        // A local sign-in the user chose is kept until they sign out of the server: its token is
+        // validated instead of exchanging the AccessKey for the Connect-linked user again.
+        let chose_local =
+            server.token_from == Some(TokenSource::Local) && server.access_token.is_some();
+        if let (Some(key), Some(cuid), false, false) = (
+            &server.exchange_token,
+            connect_user_id,
+            server.signed_out,
+            chose_local,
+        ) {
             match anon.sign_in_with_connect(cuid, key).await {
                 Ok((client, _)) => {
                     return match signed_in_user(&client, &at.server_id).await {
@@ -242,12 +288,13 @@ impl Reacher {
 
     /// Race, verify, sign in. Waits its turn among the reaches in flight; the race and the
     /// sign-in share a connection pool of their own, closed at the end, and the session it
-    /// returns uses the shared pool.
+    /// returns uses the shared pool. LAN attempts still running when the remote Url won go on
+    /// while it signs in, and are remembered if they answer by then.
     pub async fn reach(&self, server: SavedServer, connect_user_id: Option<String>) -> Reached {
         let _turn = self.limiter.acquire().await;
         let scoped = self.scoped();
         let outcome = match scoped.race_addresses(&server, Some(&server.id)).await {
-            Ok((verified, latency, info)) => {
+            Ok((verified, latency, info, learning)) => {
                 let auth = match scoped
                     .authenticate(&server, &verified, connect_user_id.as_deref())
                     .await
@@ -263,6 +310,7 @@ impl Reacher {
                     },
                     other => other,
                 };
+                self.remember(&verified, latency, learning).await;
                 Ok(Connection {
                     verified,
                     latency,
@@ -273,7 +321,8 @@ impl Reacher {
             Err(f) => Err(f),
         };
         Reached {
-            server_id: server.id,
+            server_id: server.id.clone(),
+            from: Box::new(server),
             outcome,
         }
     }

@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
-use super::manager::{Session, SessionState};
-use super::store::SavedServer;
+use super::routes::Route;
+use super::state::{Session, SessionState};
+use super::store::{LinkType, SavedServer};
 
 /// One server: where it came from, whether we are signed in, how it was reached.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -65,10 +66,33 @@ impl ServerReport {
                 .map(|d| d.as_millis() as u64),
             error,
             link_type: saved.link_type.map(|l| match l {
-                super::store::LinkType::Linked => "linked",
-                super::store::LinkType::Guest => "guest",
+                LinkType::Linked => "linked",
+                LinkType::Guest => "guest",
             }),
             last_used_ms: saved.date_last_accessed,
         }
+    }
+
+    /// The report of a saved server before it is reached in this run, from what is known of the
+    /// last run: signed in if a token is held (not yet checked), and the route that won last
+    /// time on this network with its latency. For a screen to show at once while every server
+    /// is being reached again.
+    pub fn before_reach(saved: &SavedServer, route: Option<&Route>) -> Self {
+        let mut report = ServerReport::new(saved, None);
+        let (state, error) = if saved.access_token.is_some() {
+            ("signed_in", None)
+        } else if saved.signed_out {
+            ("sign_in_required", Some("signed out".to_string()))
+        } else {
+            ("unavailable", Some("not contacted yet".to_string()))
+        };
+        report.state = state;
+        report.error = error;
+        if let Some(route) = route {
+            report.mode = Some(route.mode.as_str());
+            report.address = Some(route.address.clone());
+            report.latency_ms = Some(route.latency_ms.round() as u64);
+        }
+        report
     }
 }

@@ -9,7 +9,7 @@ use tokio::io::AsyncWriteExt;
 
 use emby_tui::emby::{HttpConfig, Secret};
 use emby_tui::session::race::RaceConfig;
-use emby_tui::session::{ConnectionManager, ManagerConfig};
+use emby_tui::session::{Hub, SessionConfig};
 use emby_tui::sim::{Scenario, Sim};
 
 pub fn scenario_path(name: &str) -> String {
@@ -31,9 +31,10 @@ pub fn test_race() -> RaceConfig {
     }
 }
 
-pub fn manager_config(sim: &Sim, dir: &std::path::Path) -> ManagerConfig {
-    ManagerConfig {
+pub fn session_config(sim: &Sim, dir: &std::path::Path) -> SessionConfig {
+    SessionConfig {
         config_dir: dir.to_path_buf(),
+        cache_dir: Some(dir.join("cache")),
         connect_url: sim.connect_url(),
         discovery: None,
         race: test_race(),
@@ -42,20 +43,21 @@ pub fn manager_config(sim: &Sim, dir: &std::path::Path) -> ManagerConfig {
             ..HttpConfig::default()
         },
         reaches_in_flight: 64,
+        network: Some("test-network".into()),
     }
 }
 
-pub fn manager(sim: &Sim, dir: &std::path::Path) -> ConnectionManager {
-    ConnectionManager::open(manager_config(sim, dir)).expect("manager opens")
+pub fn hub(sim: &Sim, dir: &std::path::Path) -> Hub {
+    Hub::open(session_config(sim, dir), None).expect("the session layer opens")
 }
 
-/// A manager signed in to Connect as the demo user.
-pub async fn signed_in_manager(sim: &Sim, dir: &std::path::Path) -> ConnectionManager {
-    let mut mgr = manager(sim, dir);
-    mgr.connect_sign_in("demo", &Secret::new("demo"))
+/// A hub signed in to Connect as the demo user.
+pub async fn signed_in_hub(sim: &Sim, dir: &std::path::Path) -> Hub {
+    let hub = hub(sim, dir);
+    hub.connect_sign_in("demo", &Secret::new("demo"))
         .await
         .expect("demo signs in to Connect");
-    mgr
+    hub
 }
 
 pub fn id_of(sim: &Sim, name: &str) -> String {
@@ -64,13 +66,13 @@ pub fn id_of(sim: &Sim, name: &str) -> String {
         .id
 }
 
-/// The demo world with a manager signed in to Connect that has reached every server once.
-pub async fn reached_demo() -> (Sim, tempfile::TempDir, ConnectionManager) {
+/// The demo world with a hub signed in to Connect that has reached every server once.
+pub async fn reached_demo() -> (Sim, tempfile::TempDir, Hub) {
     let sim = demo_sim().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut mgr = signed_in_manager(&sim, dir.path()).await;
-    mgr.refresh().await.expect("first refresh");
-    (sim, dir, mgr)
+    let hub = signed_in_hub(&sim, dir.path()).await;
+    hub.refresh().await.expect("first refresh");
+    (sim, dir, hub)
 }
 
 /// What one run of the real `emby-tui` binary did.

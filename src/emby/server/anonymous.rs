@@ -1,4 +1,5 @@
-//! [`ServerClient`]: calls to an Emby Server that need no token.
+//! [`ServerClient`]: calls to an Emby Server that need no token. The calls that turn it into a
+//! signed-in client live with [`super::SignedInClient`], so this module knows nothing of tokens.
 
 use std::time::Duration;
 
@@ -7,7 +8,6 @@ use url::Url;
 
 use super::address::ServerAddress;
 use super::query::ImageOptions;
-use super::signed_in::SignedInClient;
 use crate::emby::error::Error;
 use crate::emby::http::{HttpClient, Request};
 use crate::emby::identity::ClientIdentity;
@@ -85,20 +85,6 @@ impl ServerClient {
         self.http.json(request).await
     }
 
-    /// [`Self::authenticate_by_name`], then a [`SignedInClient`] for the new token. A 200 without
-    /// `AccessToken` or `User.Id` is [`Error::NotUnderstood`].
-    pub async fn sign_in_by_name(
-        &self,
-        username: &str,
-        password: &Secret,
-    ) -> Result<(SignedInClient, AuthenticationResult), Error> {
-        let result = self.authenticate_by_name(username, password).await?;
-        let user_id = result.user.as_ref().and_then(|u| u.id.clone());
-        let endpoint = self.address.endpoint(&["Users", "AuthenticateByName"]);
-        let client = self.signed_in_from(endpoint.path(), user_id, result.access_token.clone())?;
-        Ok((client, result))
-    }
-
     /// Turns a Connect AccessKey into a local token: `GET /Connect/Exchange?format=json&ConnectUserId=`,
     /// with the key in `X-MediaBrowser-Token` and `X-Emby-Token` and our identity (no Token=) in
     /// `X-Emby-Authorization`. 404 means no local user is linked to that Connect user.
@@ -116,27 +102,6 @@ impl ServerClient {
             .header_secret("x-mediabrowser-token", access_key, None)
             .header_secret("x-emby-token", access_key, None);
         self.http.json(request).await
-    }
-
-    /// [`Self::connect_exchange`], then a [`SignedInClient`] for the local token it returned.
-    pub async fn sign_in_with_connect(
-        &self,
-        connect_user_id: &str,
-        access_key: &Secret,
-    ) -> Result<(SignedInClient, ConnectAuthenticationExchangeResult), Error> {
-        let result = self.connect_exchange(connect_user_id, access_key).await?;
-        let endpoint = self.address.endpoint(&["Connect", "Exchange"]);
-        let client = self.signed_in_from(
-            endpoint.path(),
-            result.local_user_id.clone(),
-            result.access_token.clone(),
-        )?;
-        Ok((client, result))
-    }
-
-    /// A signed-in client from a stored user id and token (check it with [`SignedInClient::system_info`]).
-    pub fn with_token(&self, user_id: impl Into<String>, token: Secret) -> SignedInClient {
-        SignedInClient::new(self.clone(), user_id.into(), token)
     }
 
     /// An image URL: `/Items/{Id}/Images/{Type}[/{Index}]?tag=&maxWidth=&maxHeight=&quality=`.
@@ -162,25 +127,6 @@ impl ServerClient {
                 .filter_map(|(k, v)| Some((k, v?.to_string()))),
         );
         self.address.endpoint_with_query(&segments, &query)
-    }
-
-    fn signed_in_from(
-        &self,
-        endpoint: &str,
-        user_id: Option<String>,
-        token: Option<Secret>,
-    ) -> Result<SignedInClient, Error> {
-        let missing = |what: &str| Error::NotUnderstood {
-            endpoint: endpoint.to_owned(),
-            detail: format!("the reply has no {what}"),
-        };
-        let token = token
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| missing("AccessToken"))?;
-        let user_id = user_id
-            .filter(|u| !u.is_empty())
-            .ok_or_else(|| missing("user id"))?;
-        Ok(self.with_token(user_id, token))
     }
 
     /// A request with the identity header and no token.

@@ -9,8 +9,8 @@ use super::query::{ItemsQuery, MediaKind, StreamOptions};
 use crate::emby::error::Error;
 use crate::emby::http::Request;
 use crate::emby::models::{
-    BaseItemDto, ConnectAuthorization, PlaybackInfoResponse, QueryResult, SystemInfo, UserDto,
-    UserItemDataDto, UserLinkResult,
+    AuthenticationResult, BaseItemDto, ConnectAuthenticationExchangeResult, ConnectAuthorization,
+    PlaybackInfoResponse, QueryResult, SystemInfo, UserDto, UserItemDataDto, UserLinkResult,
 };
 use crate::emby::secret::Secret;
 
@@ -262,6 +262,63 @@ impl SignedInClient {
             &header,
             Some(&self.token),
         )
+    }
+}
+
+/// The ways to become a [`SignedInClient`]: a local sign-in, the Connect exchange, a saved token.
+impl ServerClient {
+    /// [`Self::authenticate_by_name`], then a [`SignedInClient`] for the new token. A 200 without
+    /// `AccessToken` or `User.Id` is [`Error::NotUnderstood`].
+    pub async fn sign_in_by_name(
+        &self,
+        username: &str,
+        password: &Secret,
+    ) -> Result<(SignedInClient, AuthenticationResult), Error> {
+        let result = self.authenticate_by_name(username, password).await?;
+        let user_id = result.user.as_ref().and_then(|u| u.id.clone());
+        let endpoint = self.address.endpoint(&["Users", "AuthenticateByName"]);
+        let client = self.signed_in_from(endpoint.path(), user_id, result.access_token.clone())?;
+        Ok((client, result))
+    }
+
+    /// [`Self::connect_exchange`], then a [`SignedInClient`] for the local token it returned.
+    pub async fn sign_in_with_connect(
+        &self,
+        connect_user_id: &str,
+        access_key: &Secret,
+    ) -> Result<(SignedInClient, ConnectAuthenticationExchangeResult), Error> {
+        let result = self.connect_exchange(connect_user_id, access_key).await?;
+        let endpoint = self.address.endpoint(&["Connect", "Exchange"]);
+        let client = self.signed_in_from(
+            endpoint.path(),
+            result.local_user_id.clone(),
+            result.access_token.clone(),
+        )?;
+        Ok((client, result))
+    }
+
+    /// A signed-in client from a stored user id and token (check it with [`SignedInClient::system_info`]).
+    pub fn with_token(&self, user_id: impl Into<String>, token: Secret) -> SignedInClient {
+        SignedInClient::new(self.clone(), user_id.into(), token)
+    }
+
+    fn signed_in_from(
+        &self,
+        endpoint: &str,
+        user_id: Option<String>,
+        token: Option<Secret>,
+    ) -> Result<SignedInClient, Error> {
+        let missing = |what: &str| Error::NotUnderstood {
+            endpoint: endpoint.to_owned(),
+            detail: format!("the reply has no {what}"),
+        };
+        let token = token
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| missing("AccessToken"))?;
+        let user_id = user_id
+            .filter(|u| !u.is_empty())
+            .ok_or_else(|| missing("user id"))?;
+        Ok(self.with_token(user_id, token))
     }
 }
 

@@ -1,0 +1,141 @@
+//! Browsing a server's library through its own session.
+
+use crate::emby::models::{BaseItemDto, QueryResult, UserItemDataDto};
+use crate::emby::server::ItemsQuery;
+
+use super::super::error::SessionError;
+use super::Hub;
+
+/// Items per home row.
+const HOME_ROW: u32 = 12;
+
+/// A server's home: its libraries, Continue Watching, Next Up and the latest items per library.
+#[derive(Debug, Clone, Default)]
+pub struct Home {
+    pub views: Vec<BaseItemDto>,
+    pub resume: Vec<BaseItemDto>,
+    pub next_up: Vec<BaseItemDto>,
+    /// Latest additions per library: (library name, items).
+    pub latest: Vec<(String, Vec<BaseItemDto>)>,
+}
+
+impl Hub {
+    /// The user's top-level libraries.
+    pub async fn views(&self, server_id: &str) -> Result<QueryResult<BaseItemDto>, SessionError> {
+        self.call(server_id, true, |c| async move { c.views().await })
+            .await
+    }
+
+    /// A page of items (children of a folder, a search, ...).
+    pub async fn items(
+        &self,
+        server_id: &str,
+        query: &ItemsQuery,
+    ) -> Result<QueryResult<BaseItemDto>, SessionError> {
+        self.call(server_id, true, |c| {
+            let q = query.clone();
+            async move { c.items(&q).await }
+        })
+        .await
+    }
+
+    /// One item with all its fields.
+    pub async fn item(&self, server_id: &str, item_id: &str) -> Result<BaseItemDto, SessionError> {
+        self.call(server_id, true, |c| {
+            let id = item_id.to_string();
+            async move { c.item(&id).await }
+        })
+        .await
+    }
+
+    /// Marks an item played or not.
+    pub async fn set_played(
+        &self,
+        server_id: &str,
+        item_id: &str,
+        played: bool,
+    ) -> Result<UserItemDataDto, SessionError> {
+        self.call(server_id, true, |c| {
+            let id = item_id.to_string();
+            async move { c.set_played(&id, played).await }
+        })
+        .await
+    }
+
+    /// Marks an item a favourite or not.
+    pub async fn set_favorite(
+        &self,
+        server_id: &str,
+        item_id: &str,
+        favorite: bool,
+    ) -> Result<UserItemDataDto, SessionError> {
+        self.call(server_id, true, |c| {
+            let id = item_id.to_string();
+            async move { c.set_favorite(&id, favorite).await }
+        })
+        .await
+    }
+
+    /// The home of a server: its libraries first (a failure there fails the home), then
+    /// Continue Watching, Next Up and the latest per library all at once (a row that fails is
+    /// left empty and logged).
+    pub async fn home(&self, server_id: &str) -> Result<Home, SessionError> {
+        let views = self.views(server_id).await?.items;
+        let resume_q = ItemsQuery {
+            limit: Some(HOME_ROW),
+            recursive: Some(true),
+            ..Default::default()
+        };
+        let next_q = ItemsQuery {
+            limit: Some(HOME_ROW),
+            ..Default::default()
+        };
+        let resume = self.call(server_id, true, |c| {
+            let q = resume_q.clone();
+            async move { c.resume(&q).await }
+        });
+        let next_up = self.call(server_id, true, |c| {
+            let q = next_q.clone();
+            async move { c.next_up(&q).await }
+        });
+        let latest = futures::future::join_all(views.iter().map(|v| {
+            let q = ItemsQuery {
+                parent_id: v.id.clone(),
+                limit: Some(HOME_ROW),
+                ..Default::default()
+            };
+            let name = v.name.clone().unwrap_or_default();
+            async move {
+                let r = self
+                    .call(server_id, true, |c| {
+                        let q = q.clone();
+                        async move { c.latest(&q).await }
+                    })
+                    .await;
+                (name, r)
+            }
+        }));
+        let (resume, next_up, latest) = tokio::join!(resume, next_up, latest);
+        let row = |what: &str, r: Result<QueryResult<BaseItemDto>, SessionError>| {
+            r.map(|r| r.items).unwrap_or_else(|e| {
+                tracing::info!(server = %server_id, error = %e, "{what} failed");
+                Vec::new()
+            })
+        };
+        Ok(Home {
+            views,
+            resume: row("continue watching", resume),
+            next_up: row("next up", next_up),
+            latest: latest
+                .into_iter()
+                .filter_map(|(name, r)| match r {
+                    Ok(items) => Some((name, items)),
+                    Err(e) => {
+                        tracing::info!(library = %name, error = %e, "latest failed");
+                        None
+                    }
+                })
+                .collect(),
+        })
+    }
+}
