@@ -4,13 +4,14 @@
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Poll;
 use std::time::Duration;
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use futures::{FutureExt, Stream, StreamExt};
+use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
@@ -109,8 +110,35 @@ pub enum Exit {
     Panicked,
 }
 
-/// The event loop: waits for a key, a result or the tick; applies it and everything else that
-/// is already waiting; then draws one frame. Returns when the user quits or input ends.
+/// Apply one item of the terminal's event stream; `Some` when the loop must end.
+fn on_event(
+    state: &mut State,
+    ev: Option<io::Result<Event>>,
+    effects: &UnboundedSender<Effect>,
+) -> Option<Exit> {
+    match ev {
+        Some(Ok(ev)) => {
+            if let Some(a) = event_action(ev) {
+                apply(state, a, effects);
+            }
+            None
+        }
+        Some(Err(e)) => {
+            tracing::info!(error = %e, "terminal input failed");
+            Some(Exit::InputClosed)
+        }
+        None => Some(Exit::InputClosed),
+    }
+}
+
+/// The event loop: sleeps until a key, a worker's result, the clock tick or a signal wakes it;
+/// applies that and everything else already waiting; then draws one frame. Returns when the
+/// user quits or input ends.
+///
+/// The event stream is only ever polled from this task (in `select!` and in the drain), so when
+/// it has nothing it holds this task's waker and the next key wakes the loop at once. crossterm's
+/// `EventStream` keeps the first waker it is given until input comes; polling it with a foreign
+/// waker (`now_or_never`) would leave keys waiting for the next tick.
 pub async fn event_loop<B, E, S>(
     terminal: &mut Terminal<B>,
     state: &mut State,
@@ -137,18 +165,11 @@ where
             return Ok(Exit::Quit);
         }
         tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(ev)) => {
-                    if let Some(a) = event_action(ev) {
-                        apply(state, a, effects);
-                    }
+            ev = events.next() => {
+                if let Some(exit) = on_event(state, ev, effects) {
+                    return Ok(exit);
                 }
-                Some(Err(e)) => {
-                    tracing::info!(error = %e, "terminal input failed");
-                    return Ok(Exit::InputClosed);
-                }
-                None => return Ok(Exit::InputClosed),
-            },
+            }
             a = actions.recv() => match a {
                 Some(a) => apply(state, a, effects),
                 None => return Ok(Exit::WorkerGone),
@@ -156,16 +177,18 @@ where
             _ = tick.tick() => apply(state, Action::Tick(now_ms()), effects),
             _ = &mut shutdown => return Ok(Exit::Signal),
         }
-        // Coalesce: whatever else is already waiting goes into the same frame.
-        for _ in 0..1000 {
+        // Coalesce: everything already waiting goes into this one frame. Input is drained until
+        // the stream says Pending (polled in this task's context, so it keeps our waker): no
+        // event is left buffered without a wake-up to come for it.
+        while !state.quit {
             let mut any = false;
             while let Ok(a) = actions.try_recv() {
                 apply(state, a, effects);
                 any = true;
             }
-            if let Some(Some(Ok(ev))) = events.next().now_or_never() {
-                if let Some(a) = event_action(ev) {
-                    apply(state, a, effects);
+            if let Poll::Ready(ev) = futures::poll!(events.next()) {
+                if let Some(exit) = on_event(state, ev, effects) {
+                    return Ok(exit);
                 }
                 any = true;
             }
@@ -249,6 +272,8 @@ mod tests {
     use super::*;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use ratatui::backend::TestBackend;
+    use std::collections::VecDeque;
+    use std::sync::{Arc, Mutex};
     use tokio::sync::mpsc::unbounded_channel;
 
     fn started_with_a_server() -> Action {
@@ -303,6 +328,81 @@ mod tests {
         .unwrap();
         assert_eq!(exit, Exit::Quit);
         assert!(terminal.backend().to_string().contains("Alpha"));
+    }
+
+    /// Input that behaves like crossterm's `EventStream`: when empty it keeps the first waker
+    /// it is given and ignores later ones until input comes and that waker is woken.
+    #[derive(Clone, Default)]
+    struct FirstWakerInput(Arc<Mutex<(VecDeque<Event>, Option<std::task::Waker>)>>);
+
+    impl FirstWakerInput {
+        fn push(&self, ev: Event) {
+            let mut inner = self.0.lock().unwrap();
+            inner.0.push_back(ev);
+            if let Some(w) = inner.1.take() {
+                w.wake();
+            }
+        }
+    }
+
+    impl Stream for FirstWakerInput {
+        type Item = io::Result<Event>;
+        fn poll_next(
+            self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> Poll<Option<Self::Item>> {
+            let mut inner = self.0.lock().unwrap();
+            match inner.0.pop_front() {
+                Some(ev) => Poll::Ready(Some(Ok(ev))),
+                None => {
+                    if inner.1.is_none() {
+                        inner.1 = Some(cx.waker().clone());
+                    }
+                    Poll::Pending
+                }
+            }
+        }
+    }
+
+    fn key(c: char) -> Event {
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    /// A key is answered as it comes, not on the next clock tick (1 s): time is paused, so it
+    /// only moves when the loop sleeps with nothing to do.
+    #[tokio::test(start_paused = true)]
+    async fn a_key_wakes_the_loop_at_once_with_an_input_that_keeps_its_first_waker() {
+        let mut terminal = Terminal::new(TestBackend::new(80, 20)).unwrap();
+        let mut state = State::new("pin");
+        let (etx, _erx) = unbounded_channel();
+        let (_atx, mut arx) = unbounded_channel();
+        let input = FirstWakerInput::default();
+        let typist = input.clone();
+        let pressed_q_at = Arc::new(Mutex::new(None));
+        let at = pressed_q_at.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            typist.push(key('j')); // a first key, answered
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            *at.lock().unwrap() = Some(tokio::time::Instant::now());
+            typist.push(key('q')); // the second key must wake the loop too
+        });
+        let exit = event_loop(
+            &mut terminal,
+            &mut state,
+            input,
+            &etx,
+            &mut arx,
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::Quit);
+        let waited = pressed_q_at.lock().unwrap().expect("q was pressed").elapsed();
+        assert!(
+            waited < Duration::from_millis(100),
+            "q was answered {waited:?} after it came"
+        );
     }
 
     #[tokio::test]

@@ -1,5 +1,6 @@
 //! The real `emby-tui --demo` in a pseudo-terminal: typed into like a person would, and the
-//! screen read back through a VT100 emulator (sign-in, server list, two sessions, switch, quit).
+//! screen read back through a VT100 emulator (sign-in, server list, two sessions, switch, quit;
+//! how soon a key shows).
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -13,7 +14,7 @@ const COLS: u16 = 140;
 struct Screen {
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
-    writer: Box<dyn Write + Send>,
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
     _home: tempfile::TempDir,
@@ -60,7 +61,7 @@ impl Screen {
         Screen {
             parser,
             raw,
-            writer,
+            writer: Arc::new(Mutex::new(writer)),
             child,
             _master: pair.master,
             _home: home,
@@ -101,10 +102,31 @@ impl Screen {
     }
 
     fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        self.write_now(keys);
         // a person types a little slower than a pipe
         std::thread::sleep(Duration::from_millis(60));
+    }
+
+    /// Write without a pause (the caller times what follows).
+    fn write_now(&self, bytes: &str) {
+        let mut w = self.writer.lock().unwrap();
+        w.write_all(bytes.as_bytes()).unwrap();
+        w.flush().unwrap();
+    }
+
+    /// The time from now until `pred` holds on the screen (checked every millisecond).
+    fn time_until(&self, what: &str, since: Instant, pred: impl Fn(&str) -> bool) -> Duration {
+        let deadline = since + Duration::from_secs(10);
+        loop {
+            let screen = self.contents();
+            if pred(&screen) {
+                return since.elapsed();
+            }
+            if Instant::now() > deadline {
+                panic!("the screen never showed {what}:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
     }
 
     /// Select a server row by its name with g then j presses.
@@ -220,4 +242,35 @@ fn a_hangup_restores_the_terminal_and_exits() {
     let status = s.exit_status();
     assert!(status.success(), "exit status {status:?}");
     assert!(s.raw_output().contains("\u{1b}[?1049l"));
+}
+
+/// The method line of the sign-in pane switches between Emby Connect (with its name field) and
+/// the PIN on →/←. Each press must show within a frame, not on the next clock tick: the median
+/// over 20 presses stays under a generous 150 ms (a frame is 16 ms; the figure is in
+/// `cargo bench --bench keys`).
+#[test]
+fn each_key_shows_on_screen_at_once_not_on_the_next_tick() {
+    let s = Screen::start();
+    s.wait_for(&["Sign in", "Name or e-mail:"]);
+    let mut times = Vec::new();
+    for i in 0..20 {
+        let (key, connect_shown) = if i % 2 == 0 {
+            ("\u{1b}[C", false)
+        } else {
+            ("\u{1b}[D", true)
+        };
+        let start = Instant::now();
+        s.write_now(key);
+        times.push(s.time_until("the other sign-in method", start, |screen| {
+            screen.contains("Name or e-mail:") == connect_shown
+        }));
+        // let the program settle so each press is timed alone
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    times.sort();
+    let median = times[times.len() / 2];
+    assert!(
+        median < Duration::from_millis(150),
+        "median key-to-screen {median:?} (all: {times:?})"
+    );
 }
