@@ -7,7 +7,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::Poll;
 use std::time::Duration;
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream, KeyEventKind,
+};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
@@ -28,6 +31,7 @@ pub fn restore_terminal() {
     let mut out = io::stdout();
     let _ = crossterm::execute!(
         out,
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show
@@ -35,7 +39,8 @@ pub fn restore_terminal() {
     let _ = out.flush();
 }
 
-/// Raw mode, the alternate screen and mouse capture while alive; restored on drop.
+/// Raw mode, the alternate screen, mouse capture and bracketed paste (a paste comes as one
+/// event, not as thousands of keys) while alive; restored on drop.
 pub struct TerminalGuard {
     _private: (),
 }
@@ -49,6 +54,7 @@ impl TerminalGuard {
             io::stdout(),
             EnterAlternateScreen,
             EnableMouseCapture,
+            EnableBracketedPaste,
             crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
         )?;
         Ok(guard)
@@ -94,6 +100,7 @@ pub fn apply(state: &mut State, action: Action, effects: &UnboundedSender<Effect
 fn event_action(ev: Event) -> Option<Action> {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Action::Key(k)),
+        Event::Paste(text) => Some(Action::Paste(text)),
         Event::Mouse(m) => Some(Action::Mouse(m)),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         _ => None,
@@ -398,7 +405,11 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(exit, Exit::Quit);
-        let waited = pressed_q_at.lock().unwrap().expect("q was pressed").elapsed();
+        let waited = pressed_q_at
+            .lock()
+            .unwrap()
+            .expect("q was pressed")
+            .elapsed();
         assert!(
             waited < Duration::from_millis(100),
             "q was answered {waited:?} after it came"

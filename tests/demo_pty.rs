@@ -1,6 +1,6 @@
 //! The real `emby-tui --demo` in a pseudo-terminal: typed into like a person would, and the
 //! screen read back through a VT100 emulator (sign-in, server list, two sessions, switch, quit;
-//! how soon a key shows).
+//! how soon a key shows; pastes as a terminal sends them).
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -14,6 +14,7 @@ const COLS: u16 = 140;
 struct Screen {
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
+    /// Shared so a paste that fills the terminal's input buffer can be written from a thread.
     writer: Arc<Mutex<Box<dyn Write + Send>>>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
@@ -112,6 +113,26 @@ impl Screen {
         let mut w = self.writer.lock().unwrap();
         w.write_all(bytes.as_bytes()).unwrap();
         w.flush().unwrap();
+    }
+
+    /// What a terminal sends when `text` is pasted: wrapped in ESC[200~ ... ESC[201~ if the
+    /// program asked for bracketed paste, the bare text otherwise (as if typed very fast).
+    fn paste_bytes(&self, text: &str) -> String {
+        if self.parser.lock().unwrap().screen().bracketed_paste() {
+            format!("\u{1b}[200~{text}\u{1b}[201~")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Write from a thread, so a write the program does not read cannot hang the test.
+    fn write_in_background(&self, bytes: String) {
+        let writer = self.writer.clone();
+        std::thread::spawn(move || {
+            let mut w = writer.lock().unwrap();
+            let _ = w.write_all(bytes.as_bytes());
+            let _ = w.flush();
+        });
     }
 
     /// The time from now until `pred` holds on the screen (checked every millisecond).
@@ -272,5 +293,57 @@ fn each_key_shows_on_screen_at_once_not_on_the_next_tick() {
     assert!(
         median < Duration::from_millis(150),
         "median key-to-screen {median:?} (all: {times:?})"
+    );
+}
+
+/// A paste of 3 KB into the name field shows whole at once, not in pieces on later keys.
+#[test]
+fn a_3kb_paste_fills_the_name_field_at_once() {
+    let s = Screen::start();
+    s.wait_for(&["Sign in", "Name or e-mail:"]);
+    let marks = |screen: &str| screen.matches('Z').count();
+    let before = marks(&s.contents());
+    let text = "Z".repeat(3 * 1024);
+    let start = Instant::now();
+    s.write_in_background(s.paste_bytes(&text));
+    let took = s.time_until("the whole paste", start, |screen| {
+        marks(screen) >= before + text.len()
+    });
+    let screen = s.contents();
+    assert_eq!(marks(&screen), before + text.len(), "{screen}");
+    assert!(
+        !screen.contains("[200~") && !screen.contains("[201~"),
+        "{screen}"
+    );
+    // generous: one frame is 16 ms; pieces arriving on later ticks take seconds
+    assert!(
+        took < Duration::from_secs(1),
+        "the paste took {took:?} to show"
+    );
+}
+
+/// A 100 KB paste neither freezes the screen nor keeps Ctrl-C from quitting at once, and the
+/// terminal is given back (alternate screen left, bracketed paste off).
+#[test]
+fn a_100kb_paste_then_ctrl_c_quits_promptly_and_restores_the_terminal() {
+    let mut s = Screen::start();
+    s.wait_for(&["Sign in", "Name or e-mail:"]);
+    let mut bytes = s.paste_bytes(&"y".repeat(100 * 1024));
+    bytes.push('\u{3}'); // Ctrl-C
+    let start = Instant::now();
+    s.write_in_background(bytes);
+    let status = s.exit_status();
+    let took = start.elapsed();
+    assert!(status.success(), "exit status {status:?}");
+    // generous: the paste is one event and Ctrl-C the next; a paste typed key by key took minutes
+    assert!(took < Duration::from_secs(5), "quitting took {took:?}");
+    let raw = s.raw_output();
+    assert!(
+        raw.contains("\u{1b}[?1049l"),
+        "the alternate screen is left"
+    );
+    assert!(
+        !s.parser.lock().unwrap().screen().bracketed_paste(),
+        "bracketed paste is switched off on exit"
     );
 }

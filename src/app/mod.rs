@@ -8,6 +8,7 @@ pub mod layout;
 pub mod paging;
 pub mod servers;
 pub mod signin;
+pub mod text;
 
 pub use action::{Action, Effect, HomeData, Invitation, Loaded, PinCheck, Request};
 pub use keymap::{Command, Mode};
@@ -19,6 +20,7 @@ use crossterm::event::{
 use browse::SessionView;
 use servers::{InvitationsView, ServersPane};
 use signin::SignIn;
+use text::Field;
 
 /// The pane on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,8 +293,21 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
 
 fn type_char(state: &mut State, c: char) {
     match &mut state.overlay {
-        Some(Overlay::Search(t)) => t.push(c),
+        Some(Overlay::Search(t)) => t.type_char(c),
         None if state.pane == Pane::SignIn => signin::type_char(state, c),
+        _ => {}
+    }
+}
+
+/// A paste goes into the text field that has the keyboard; anywhere else it is ignored.
+fn paste(state: &mut State, text: &str) {
+    match state.mode() {
+        Mode::Search => {
+            if let Some(Overlay::Search(t)) = &mut state.overlay {
+                t.paste(text);
+            }
+        }
+        Mode::SignIn => signin::paste(state, text),
         _ => {}
     }
 }
@@ -413,6 +428,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             } else if state.overlay.is_some() && matches!(mode, Mode::Help) {
                 state.overlay = None;
             }
+            Vec::new()
+        }
+        Action::Paste(text) => {
+            paste(state, &text);
             Vec::new()
         }
         Action::Mouse(m) => mouse(state, m),
