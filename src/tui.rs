@@ -17,6 +17,7 @@ use crossterm::terminal::{
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::layout::{Position, Rect};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::app::{self, Action, Effect, State};
@@ -117,14 +118,17 @@ pub enum Exit {
     Panicked,
 }
 
-/// Apply one item of the terminal's event stream; `Some` when the loop must end.
+/// Apply one item of the terminal's event stream; `Some` when the loop must end. A resize is
+/// also noted in `resized`: the next frame is painted in full.
 fn on_event(
     state: &mut State,
     ev: Option<io::Result<Event>>,
     effects: &UnboundedSender<Effect>,
+    resized: &mut bool,
 ) -> Option<Exit> {
     match ev {
         Some(Ok(ev)) => {
+            *resized |= matches!(ev, Event::Resize(..));
             if let Some(a) = event_action(ev) {
                 apply(state, a, effects);
             }
@@ -138,9 +142,37 @@ fn on_event(
     }
 }
 
+/// Draw one frame at the terminal's size of now. After a resize (or Ctrl-L) the screen is
+/// cleared and painted in full: ratatui only writes the cells it thinks changed, and several
+/// resizes between two frames (80x24 -> 1x1 -> 80x24) leave it the same size with a terminal
+/// that lost its content.
+fn draw_frame<B>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    effects: &UnboundedSender<Effect>,
+    full: bool,
+) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    let size = terminal.size()?;
+    if state.size != (size.width, size.height) {
+        // a resize event can be older than the terminal's size: the state follows the terminal
+        apply(state, Action::Resize(size.width, size.height), effects);
+    }
+    if full {
+        // clear the screen and forget the last frame so every cell is written again
+        // (`Terminal::clear` would also ask the terminal where its cursor is and wait for it)
+        terminal.resize(Rect::from((Position::ORIGIN, size)))?;
+    }
+    terminal.draw(|f| crate::ui::draw(f, state))?;
+    Ok(())
+}
+
 /// The event loop: sleeps until a key, a worker's result, the clock tick or a signal wakes it;
-/// applies that and everything else already waiting; then draws one frame. Returns when the
-/// user quits or input ends.
+/// applies that and everything else already waiting; then draws one frame (in full after a
+/// resize or Ctrl-L). Returns when the user quits or input ends.
 ///
 /// The event stream is only ever polled from this task (in `select!` and in the drain), so when
 /// it has nothing it holds this task's waker and the next key wakes the loop at once. crossterm's
@@ -166,14 +198,16 @@ where
     let size = terminal.size()?;
     apply(state, Action::Resize(size.width, size.height), effects);
     apply(state, Action::Tick(now_ms()), effects);
+    let mut resized = false;
     loop {
-        terminal.draw(|f| crate::ui::draw(f, state))?;
+        let full = std::mem::take(&mut resized) | state.take_repaint();
+        draw_frame(terminal, state, effects, full)?;
         if state.quit {
             return Ok(Exit::Quit);
         }
         tokio::select! {
             ev = events.next() => {
-                if let Some(exit) = on_event(state, ev, effects) {
+                if let Some(exit) = on_event(state, ev, effects, &mut resized) {
                     return Ok(exit);
                 }
             }
@@ -194,7 +228,7 @@ where
                 any = true;
             }
             if let Poll::Ready(ev) = futures::poll!(events.next()) {
-                if let Some(exit) = on_event(state, ev, effects) {
+                if let Some(exit) = on_event(state, ev, effects, &mut resized) {
                     return Ok(exit);
                 }
                 any = true;
@@ -414,6 +448,142 @@ mod tests {
             waited < Duration::from_millis(100),
             "q was answered {waited:?} after it came"
         );
+    }
+
+    /// A TestBackend the test keeps a handle on while the loop draws into it, so the "terminal"
+    /// can lose its content between two frames as a real one does.
+    #[derive(Clone)]
+    struct SharedBackend(Arc<Mutex<TestBackend>>);
+
+    impl Backend for SharedBackend {
+        type Error = <TestBackend as Backend>::Error;
+        fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+        where
+            I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
+        {
+            self.0.lock().unwrap().draw(content)
+        }
+        fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+            self.0.lock().unwrap().hide_cursor()
+        }
+        fn show_cursor(&mut self) -> Result<(), Self::Error> {
+            self.0.lock().unwrap().show_cursor()
+        }
+        fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+            self.0.lock().unwrap().get_cursor_position()
+        }
+        fn set_cursor_position<P: Into<Position>>(&mut self, p: P) -> Result<(), Self::Error> {
+            self.0.lock().unwrap().set_cursor_position(p)
+        }
+        fn clear(&mut self) -> Result<(), Self::Error> {
+            self.0.lock().unwrap().clear()
+        }
+        fn clear_region(
+            &mut self,
+            clear_type: ratatui::backend::ClearType,
+        ) -> Result<(), Self::Error> {
+            self.0.lock().unwrap().clear_region(clear_type)
+        }
+        fn size(&self) -> Result<ratatui::layout::Size, Self::Error> {
+            self.0.lock().unwrap().size()
+        }
+        fn window_size(&mut self) -> Result<ratatui::backend::WindowSize, Self::Error> {
+            self.0.lock().unwrap().window_size()
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            self.0.lock().unwrap().flush()
+        }
+    }
+
+    fn ctrl(c: char) -> io::Result<Event> {
+        Ok(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )))
+    }
+
+    /// Run the loop on the servers pane (server "Alpha") until Ctrl-C. `after_first_frame` runs
+    /// on the backend once the first frame is drawn; then `events` come, all at once. Returns
+    /// the screen as the last frame left it.
+    async fn screen_after(
+        state: &mut State,
+        after_first_frame: impl FnOnce(&mut TestBackend) + 'static,
+        events: Vec<io::Result<Event>>,
+    ) -> String {
+        let shared = SharedBackend(Arc::new(Mutex::new(TestBackend::new(80, 24))));
+        let mut terminal = Terminal::new(shared.clone()).unwrap();
+        let (etx, _erx) = unbounded_channel();
+        let (_atx, mut arx) = unbounded_channel();
+        let _ = app::update(state, started_with_a_server());
+        let handle = shared.clone();
+        // the first item is asked for only after the first frame is drawn
+        let first = futures::stream::once(async move {
+            after_first_frame(&mut handle.0.lock().unwrap());
+            Ok(Event::FocusGained)
+        });
+        let input = first
+            .chain(futures::stream::iter(events))
+            .chain(futures::stream::iter([ctrl('c')]))
+            .chain(futures::stream::pending());
+        let exit = event_loop(
+            &mut terminal,
+            state,
+            Box::pin(input),
+            &etx,
+            &mut arx,
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::Quit);
+        shared.0.lock().unwrap().to_string()
+    }
+
+    fn shows_the_servers_pane(screen: &str) -> bool {
+        ["Sign in", "Servers ·", "Alpha", "Enter open session"]
+            .iter()
+            .all(|t| screen.contains(t))
+    }
+
+    #[tokio::test]
+    async fn resizes_that_blank_the_terminal_between_frames_are_repainted_in_full() {
+        let mut state = State::new("pin");
+        // 80x24 -> 1x1 -> 80x24 before the next frame: the terminal lost its content but
+        // ratatui sees the same size as last frame; the last event is older than the terminal
+        let screen = screen_after(
+            &mut state,
+            |b| {
+                b.resize(1, 1);
+                b.resize(80, 24);
+            },
+            vec![
+                Ok(Event::Resize(1, 1)),
+                Ok(Event::Resize(80, 24)),
+                Ok(Event::Resize(1, 1)),
+            ],
+        )
+        .await;
+        assert!(shows_the_servers_pane(&screen), "{screen}");
+        assert_eq!(
+            state.size,
+            (80, 24),
+            "the size is the terminal's, not the last event's"
+        );
+    }
+
+    #[tokio::test]
+    async fn ctrl_l_repaints_a_screen_that_lost_its_content() {
+        let mut state = State::new("pin");
+        let screen = screen_after(&mut state, |b| b.clear().unwrap(), vec![ctrl('l')]).await;
+        assert!(shows_the_servers_pane(&screen), "{screen}");
+    }
+
+    #[tokio::test]
+    async fn a_lost_screen_stays_blank_without_a_resize_or_ctrl_l() {
+        // the control for the two tests above: only a resize or Ctrl-L repaints in full
+        let mut state = State::new("pin");
+        let screen = screen_after(&mut state, |b| b.clear().unwrap(), vec![]).await;
+        assert!(!shows_the_servers_pane(&screen), "{screen}");
     }
 
     #[tokio::test]

@@ -84,6 +84,8 @@ pub struct State {
     /// Whether the saved state has been loaded.
     pub started: bool,
     pub quit: bool,
+    /// A full repaint was asked for (Ctrl-L): the loop clears the terminal before the next frame.
+    pub repaint: bool,
 }
 
 impl State {
@@ -102,7 +104,13 @@ impl State {
             next_generation: 0,
             started: false,
             quit: false,
+            repaint: false,
         }
+    }
+
+    /// Whether a full repaint was asked for since the last call (the loop takes it once).
+    pub fn take_repaint(&mut self) -> bool {
+        std::mem::take(&mut self.repaint)
     }
 
     /// Which keymap applies now.
@@ -233,6 +241,11 @@ fn global(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
 }
 
 fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
+    if cmd == Command::Redraw {
+        // the same in every mode; nothing else changes (an overlay stays open, nothing is typed)
+        state.repaint = true;
+        return Vec::new();
+    }
     let mode = state.mode();
     match mode {
         Mode::Help => {
@@ -335,7 +348,8 @@ fn mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
         }
         MouseEventKind::Down(MouseButton::Left) => {
             let areas = state.areas();
-            if state.overlay.is_some() {
+            // below the minimum size the panes are not drawn, so there is nothing to click
+            if state.overlay.is_some() || !layout::fits(state.size.0, state.size.1) {
                 return Vec::new();
             }
             if m.row == areas.tabs.y && areas.tabs.height > 0 {

@@ -358,3 +358,54 @@ fn a_paste_outside_a_text_field_does_nothing() {
     key(&mut s, KeyCode::Left);
     assert!(s.signin.connect_user.is_empty());
 }
+
+#[test]
+fn ctrl_l_asks_for_a_repaint_in_every_mode_and_changes_nothing_else() {
+    let ctrl_l = || Action::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL));
+    let redraw_in = |s: &mut State, mode: Mode| {
+        assert_eq!(s.mode(), mode);
+        assert!(update(s, ctrl_l()).is_empty(), "{mode:?}");
+        assert!(s.take_repaint(), "{mode:?}: a repaint is asked for");
+        assert!(!s.take_repaint(), "{mode:?}: once");
+        assert_eq!(s.mode(), mode, "the overlay or pane stays");
+    };
+    let (mut s, _) = on_a_list(10);
+    redraw_in(&mut s, Mode::Session);
+    key(&mut s, KeyCode::Char('/'));
+    redraw_in(&mut s, Mode::Search);
+    assert!(
+        matches!(&s.overlay, Some(Overlay::Search(t)) if t.is_empty()),
+        "no l typed"
+    );
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Char('?'));
+    redraw_in(&mut s, Mode::Help);
+    key(&mut s, KeyCode::Esc);
+    s.pane = Pane::Servers;
+    redraw_in(&mut s, Mode::Servers);
+    s.connect_user = Some("demo".into());
+    key(&mut s, KeyCode::Char('i'));
+    redraw_in(&mut s, Mode::Invitations);
+    s.overlay = None;
+    s.pane = Pane::SignIn;
+    redraw_in(&mut s, Mode::SignIn);
+    assert!(s.signin.connect_user.is_empty(), "no l typed");
+}
+
+#[test]
+fn a_click_below_the_minimum_size_does_nothing() {
+    let (mut s, _) = on_a_list(10);
+    s.pane = Pane::Servers;
+    update(&mut s, Action::Resize(layout::MIN_WIDTH - 1, 30));
+    // where the first server row would be at a usable size: not opened, not selected
+    let click = |row| MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 2,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    for row in 0..30 {
+        assert!(update(&mut s, Action::Mouse(click(row))).is_empty());
+    }
+    assert_eq!(s.pane, Pane::Servers);
+}
