@@ -4,15 +4,20 @@
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Poll;
 use std::time::Duration;
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream, KeyEventKind,
+};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use futures::{FutureExt, Stream, StreamExt};
+use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::layout::{Position, Rect};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::app::{self, Action, Effect, State};
@@ -27,6 +32,7 @@ pub fn restore_terminal() {
     let mut out = io::stdout();
     let _ = crossterm::execute!(
         out,
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show
@@ -34,7 +40,8 @@ pub fn restore_terminal() {
     let _ = out.flush();
 }
 
-/// Raw mode, the alternate screen and mouse capture while alive; restored on drop.
+/// Raw mode, the alternate screen, mouse capture and bracketed paste (a paste comes as one
+/// event, not as thousands of keys) while alive; restored on drop.
 pub struct TerminalGuard {
     _private: (),
 }
@@ -48,6 +55,7 @@ impl TerminalGuard {
             io::stdout(),
             EnterAlternateScreen,
             EnableMouseCapture,
+            EnableBracketedPaste,
             crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
         )?;
         Ok(guard)
@@ -93,6 +101,7 @@ pub fn apply(state: &mut State, action: Action, effects: &UnboundedSender<Effect
 fn event_action(ev: Event) -> Option<Action> {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Action::Key(k)),
+        Event::Paste(text) => Some(Action::Paste(text)),
         Event::Mouse(m) => Some(Action::Mouse(m)),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         _ => None,
@@ -109,8 +118,66 @@ pub enum Exit {
     Panicked,
 }
 
-/// The event loop: waits for a key, a result or the tick; applies it and everything else that
-/// is already waiting; then draws one frame. Returns when the user quits or input ends.
+/// Apply one item of the terminal's event stream; `Some` when the loop must end. A resize is
+/// also noted in `resized`: the next frame is painted in full.
+fn on_event(
+    state: &mut State,
+    ev: Option<io::Result<Event>>,
+    effects: &UnboundedSender<Effect>,
+    resized: &mut bool,
+) -> Option<Exit> {
+    match ev {
+        Some(Ok(ev)) => {
+            *resized |= matches!(ev, Event::Resize(..));
+            if let Some(a) = event_action(ev) {
+                apply(state, a, effects);
+            }
+            None
+        }
+        Some(Err(e)) => {
+            tracing::info!(error = %e, "terminal input failed");
+            Some(Exit::InputClosed)
+        }
+        None => Some(Exit::InputClosed),
+    }
+}
+
+/// Draw one frame at the terminal's size of now. After a resize (or Ctrl-L) the screen is
+/// cleared and painted in full: ratatui only writes the cells it thinks changed, and several
+/// resizes between two frames (80x24 -> 1x1 -> 80x24) leave it the same size with a terminal
+/// that lost its content.
+fn draw_frame<B>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    effects: &UnboundedSender<Effect>,
+    full: bool,
+) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    let size = terminal.size()?;
+    if state.size != (size.width, size.height) {
+        // a resize event can be older than the terminal's size: the state follows the terminal
+        apply(state, Action::Resize(size.width, size.height), effects);
+    }
+    if full {
+        // clear the screen and forget the last frame so every cell is written again
+        // (`Terminal::clear` would also ask the terminal where its cursor is and wait for it)
+        terminal.resize(Rect::from((Position::ORIGIN, size)))?;
+    }
+    terminal.draw(|f| crate::ui::draw(f, state))?;
+    Ok(())
+}
+
+/// The event loop: sleeps until a key, a worker's result, the clock tick or a signal wakes it;
+/// applies that and everything else already waiting; then draws one frame (in full after a
+/// resize or Ctrl-L). Returns when the user quits or input ends.
+///
+/// The event stream is only ever polled from this task (in `select!` and in the drain), so when
+/// it has nothing it holds this task's waker and the next key wakes the loop at once. crossterm's
+/// `EventStream` keeps the first waker it is given until input comes; polling it with a foreign
+/// waker (`now_or_never`) would leave keys waiting for the next tick.
 pub async fn event_loop<B, E, S>(
     terminal: &mut Terminal<B>,
     state: &mut State,
@@ -131,24 +198,19 @@ where
     let size = terminal.size()?;
     apply(state, Action::Resize(size.width, size.height), effects);
     apply(state, Action::Tick(now_ms()), effects);
+    let mut resized = false;
     loop {
-        terminal.draw(|f| crate::ui::draw(f, state))?;
+        let full = std::mem::take(&mut resized) | state.take_repaint();
+        draw_frame(terminal, state, effects, full)?;
         if state.quit {
             return Ok(Exit::Quit);
         }
         tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(ev)) => {
-                    if let Some(a) = event_action(ev) {
-                        apply(state, a, effects);
-                    }
+            ev = events.next() => {
+                if let Some(exit) = on_event(state, ev, effects, &mut resized) {
+                    return Ok(exit);
                 }
-                Some(Err(e)) => {
-                    tracing::info!(error = %e, "terminal input failed");
-                    return Ok(Exit::InputClosed);
-                }
-                None => return Ok(Exit::InputClosed),
-            },
+            }
             a = actions.recv() => match a {
                 Some(a) => apply(state, a, effects),
                 None => return Ok(Exit::WorkerGone),
@@ -156,16 +218,18 @@ where
             _ = tick.tick() => apply(state, Action::Tick(now_ms()), effects),
             _ = &mut shutdown => return Ok(Exit::Signal),
         }
-        // Coalesce: whatever else is already waiting goes into the same frame.
-        for _ in 0..1000 {
+        // Coalesce: everything already waiting goes into this one frame. Input is drained until
+        // the stream says Pending (polled in this task's context, so it keeps our waker): no
+        // event is left buffered without a wake-up to come for it.
+        while !state.quit {
             let mut any = false;
             while let Ok(a) = actions.try_recv() {
                 apply(state, a, effects);
                 any = true;
             }
-            if let Some(Some(Ok(ev))) = events.next().now_or_never() {
-                if let Some(a) = event_action(ev) {
-                    apply(state, a, effects);
+            if let Poll::Ready(ev) = futures::poll!(events.next()) {
+                if let Some(exit) = on_event(state, ev, effects, &mut resized) {
+                    return Ok(exit);
                 }
                 any = true;
             }
@@ -263,6 +327,8 @@ mod tests {
     use super::*;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use ratatui::backend::TestBackend;
+    use std::collections::VecDeque;
+    use std::sync::{Arc, Mutex};
     use tokio::sync::mpsc::unbounded_channel;
 
     fn started_with_a_server() -> Action {
@@ -317,6 +383,221 @@ mod tests {
         .unwrap();
         assert_eq!(exit, Exit::Quit);
         assert!(terminal.backend().to_string().contains("Alpha"));
+    }
+
+    /// Input that behaves like crossterm's `EventStream`: when empty it keeps the first waker
+    /// it is given and ignores later ones until input comes and that waker is woken.
+    #[derive(Clone, Default)]
+    struct FirstWakerInput(Arc<Mutex<(VecDeque<Event>, Option<std::task::Waker>)>>);
+
+    impl FirstWakerInput {
+        fn push(&self, ev: Event) {
+            let mut inner = self.0.lock().unwrap();
+            inner.0.push_back(ev);
+            if let Some(w) = inner.1.take() {
+                w.wake();
+            }
+        }
+    }
+
+    impl Stream for FirstWakerInput {
+        type Item = io::Result<Event>;
+        fn poll_next(
+            self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> Poll<Option<Self::Item>> {
+            let mut inner = self.0.lock().unwrap();
+            match inner.0.pop_front() {
+                Some(ev) => Poll::Ready(Some(Ok(ev))),
+                None => {
+                    if inner.1.is_none() {
+                        inner.1 = Some(cx.waker().clone());
+                    }
+                    Poll::Pending
+                }
+            }
+        }
+    }
+
+    fn key(c: char) -> Event {
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    /// A key is answered as it comes, not on the next clock tick (1 s): time is paused, so it
+    /// only moves when the loop sleeps with nothing to do.
+    #[tokio::test(start_paused = true)]
+    async fn a_key_wakes_the_loop_at_once_with_an_input_that_keeps_its_first_waker() {
+        let mut terminal = Terminal::new(TestBackend::new(80, 20)).unwrap();
+        let mut state = State::new("pin");
+        let (etx, _erx) = unbounded_channel();
+        let (_atx, mut arx) = unbounded_channel();
+        let input = FirstWakerInput::default();
+        let typist = input.clone();
+        let pressed_q_at = Arc::new(Mutex::new(None));
+        let at = pressed_q_at.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            typist.push(key('j')); // a first key, answered
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            *at.lock().unwrap() = Some(tokio::time::Instant::now());
+            typist.push(key('q')); // the second key must wake the loop too
+        });
+        let exit = event_loop(
+            &mut terminal,
+            &mut state,
+            input,
+            &etx,
+            &mut arx,
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::Quit);
+        let waited = pressed_q_at
+            .lock()
+            .unwrap()
+            .expect("q was pressed")
+            .elapsed();
+        assert!(
+            waited < Duration::from_millis(100),
+            "q was answered {waited:?} after it came"
+        );
+    }
+
+    /// A TestBackend the test keeps a handle on while the loop draws into it, so the "terminal"
+    /// can lose its content between two frames as a real one does.
+    #[derive(Clone)]
+    struct SharedBackend(Arc<Mutex<TestBackend>>);
+
+    impl Backend for SharedBackend {
+        type Error = <TestBackend as Backend>::Error;
+        fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+        where
+            I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
+        {
+            self.0.lock().unwrap().draw(content)
+        }
+        fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+            self.0.lock().unwrap().hide_cursor()
+        }
+        fn show_cursor(&mut self) -> Result<(), Self::Error> {
+            self.0.lock().unwrap().show_cursor()
+        }
+        fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+            self.0.lock().unwrap().get_cursor_position()
+        }
+        fn set_cursor_position<P: Into<Position>>(&mut self, p: P) -> Result<(), Self::Error> {
+            self.0.lock().unwrap().set_cursor_position(p)
+        }
+        fn clear(&mut self) -> Result<(), Self::Error> {
+            self.0.lock().unwrap().clear()
+        }
+        fn clear_region(
+            &mut self,
+            clear_type: ratatui::backend::ClearType,
+        ) -> Result<(), Self::Error> {
+            self.0.lock().unwrap().clear_region(clear_type)
+        }
+        fn size(&self) -> Result<ratatui::layout::Size, Self::Error> {
+            self.0.lock().unwrap().size()
+        }
+        fn window_size(&mut self) -> Result<ratatui::backend::WindowSize, Self::Error> {
+            self.0.lock().unwrap().window_size()
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            self.0.lock().unwrap().flush()
+        }
+    }
+
+    fn ctrl(c: char) -> io::Result<Event> {
+        Ok(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )))
+    }
+
+    /// Run the loop on the servers pane (server "Alpha") until Ctrl-C. `after_first_frame` runs
+    /// on the backend once the first frame is drawn; then `events` come, all at once. Returns
+    /// the screen as the last frame left it.
+    async fn screen_after(
+        state: &mut State,
+        after_first_frame: impl FnOnce(&mut TestBackend) + 'static,
+        events: Vec<io::Result<Event>>,
+    ) -> String {
+        let shared = SharedBackend(Arc::new(Mutex::new(TestBackend::new(80, 24))));
+        let mut terminal = Terminal::new(shared.clone()).unwrap();
+        let (etx, _erx) = unbounded_channel();
+        let (_atx, mut arx) = unbounded_channel();
+        let _ = app::update(state, started_with_a_server());
+        let handle = shared.clone();
+        // the first item is asked for only after the first frame is drawn
+        let first = futures::stream::once(async move {
+            after_first_frame(&mut handle.0.lock().unwrap());
+            Ok(Event::FocusGained)
+        });
+        let input = first
+            .chain(futures::stream::iter(events))
+            .chain(futures::stream::iter([ctrl('c')]))
+            .chain(futures::stream::pending());
+        let exit = event_loop(
+            &mut terminal,
+            state,
+            Box::pin(input),
+            &etx,
+            &mut arx,
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::Quit);
+        shared.0.lock().unwrap().to_string()
+    }
+
+    fn shows_the_servers_pane(screen: &str) -> bool {
+        ["Sign in", "Servers ·", "Alpha", "Enter open session"]
+            .iter()
+            .all(|t| screen.contains(t))
+    }
+
+    #[tokio::test]
+    async fn resizes_that_blank_the_terminal_between_frames_are_repainted_in_full() {
+        let mut state = State::new("pin");
+        // 80x24 -> 1x1 -> 80x24 before the next frame: the terminal lost its content but
+        // ratatui sees the same size as last frame; the last event is older than the terminal
+        let screen = screen_after(
+            &mut state,
+            |b| {
+                b.resize(1, 1);
+                b.resize(80, 24);
+            },
+            vec![
+                Ok(Event::Resize(1, 1)),
+                Ok(Event::Resize(80, 24)),
+                Ok(Event::Resize(1, 1)),
+            ],
+        )
+        .await;
+        assert!(shows_the_servers_pane(&screen), "{screen}");
+        assert_eq!(
+            state.size,
+            (80, 24),
+            "the size is the terminal's, not the last event's"
+        );
+    }
+
+    #[tokio::test]
+    async fn ctrl_l_repaints_a_screen_that_lost_its_content() {
+        let mut state = State::new("pin");
+        let screen = screen_after(&mut state, |b| b.clear().unwrap(), vec![ctrl('l')]).await;
+        assert!(shows_the_servers_pane(&screen), "{screen}");
+    }
+
+    #[tokio::test]
+    async fn a_lost_screen_stays_blank_without_a_resize_or_ctrl_l() {
+        // the control for the two tests above: only a resize or Ctrl-L repaints in full
+        let mut state = State::new("pin");
+        let screen = screen_after(&mut state, |b| b.clear().unwrap(), vec![]).await;
+        assert!(!shows_the_servers_pane(&screen), "{screen}");
     }
 
     #[tokio::test]

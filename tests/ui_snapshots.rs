@@ -461,3 +461,92 @@ fn the_selected_server_and_list_row_are_highlighted() {
         "one highlighted row in the session: {rows:#?}"
     );
 }
+
+#[test]
+fn a_terminal_below_the_minimum_size_says_so_instead_of_drawing_the_panes() {
+    use emby_tui::app::layout::{MIN_HEIGHT, MIN_WIDTH};
+    let mut s = session_with_home();
+    act(&mut s, Action::Resize(MIN_WIDTH - 1, MIN_HEIGHT));
+    insta::assert_snapshot!(draw(&s));
+    act(&mut s, Action::Resize(MIN_WIDTH, MIN_HEIGHT - 1));
+    let screen = draw(&s);
+    assert!(screen.contains("Terminal too small: 40x12"), "{screen}");
+    assert!(screen.contains("need at least 40x13"), "{screen}");
+    act(&mut s, Action::Resize(MIN_WIDTH, MIN_HEIGHT));
+    let at_minimum = draw(&s);
+    assert!(!at_minimum.contains("too small"), "{at_minimum}");
+    assert!(at_minimum.contains("Living Room › Home"), "{at_minimum}");
+}
+
+/// Every pane and overlay, drawn at every size from 1x1 up (and clicked and scrolled there).
+#[test]
+fn no_size_from_1x1_up_panics() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut states = Vec::new();
+    let mut s = fresh();
+    s.pane = Pane::SignIn;
+    typed(&mut s, &"long name ".repeat(20));
+    states.push(s.clone());
+    key(&mut s, KeyCode::Right);
+    act(&mut s, Action::PinCreated(Ok("1234".into())));
+    states.push(s.clone());
+    s.signin
+        .for_server(&report("Living Room", "sign_in_required", None));
+    act(
+        &mut s,
+        Action::PublicUsersListed {
+            server_id: "id-living-room".into(),
+            result: Ok(vec!["ann".into(), "bob".into()]),
+        },
+    );
+    states.push(s);
+    let mut s = started(servers());
+    act(&mut s, Action::RefreshDone);
+    states.push(s.clone());
+    key(&mut s, KeyCode::Char('i'));
+    act(
+        &mut s,
+        Action::Invitations(Ok(vec![Invitation {
+            id: "id-grandpa".into(),
+            name: "Grandpa's Server".into(),
+        }])),
+    );
+    states.push(s);
+    let mut s = session_with_home();
+    states.push(s.clone());
+    key(&mut s, KeyCode::Char('?'));
+    states.push(s.clone());
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Char('/'));
+    typed(&mut s, "amber");
+    states.push(s.clone());
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Enter); // into Movies, its list not loaded yet
+    states.push(s);
+
+    for state in &states {
+        for w in 1..=100u16 {
+            for h in 1..=32u16 {
+                let mut s = state.clone();
+                act(&mut s, Action::Resize(w, h));
+                let _ = draw(&s);
+                for kind in [
+                    MouseEventKind::Down(MouseButton::Left),
+                    MouseEventKind::ScrollDown,
+                ] {
+                    act(
+                        &mut s,
+                        Action::Mouse(MouseEvent {
+                            kind,
+                            column: w / 2,
+                            row: h / 2,
+                            modifiers: KeyModifiers::NONE,
+                        }),
+                    );
+                }
+                key(&mut s, KeyCode::Down);
+                let _ = draw(&s);
+            }
+        }
+    }
+}

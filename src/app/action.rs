@@ -11,6 +11,8 @@ use crate::session::{Event, Probed, ServerReport};
 #[derive(Debug, Clone)]
 pub enum Action {
     Key(KeyEvent),
+    /// Text pasted in the terminal (bracketed paste): goes into the focused text field whole.
+    Paste(String),
     Mouse(MouseEvent),
     Resize(u16, u16),
     /// The wall clock (ms since the Unix epoch): countdowns, PIN polling, "last used".

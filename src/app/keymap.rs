@@ -81,6 +81,8 @@ pub enum Command {
     Submit,
     Cancel,
     DeleteChar,
+    /// Clear the terminal and draw everything again (bound in every mode).
+    Redraw,
 }
 
 /// A key: code and modifiers (Shift is ignored for characters, which carry their case).
@@ -142,6 +144,7 @@ const SIGN_IN: &[Binding] = &[
     b(&[code(K::Esc)], C::ToServers, "servers", true),
     b(&[code(K::F(1))], C::Help, "all keys", true),
     b(&[ctrl('c')], C::Quit, "quit", true),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
 
 const SERVERS: &[Binding] = &[
@@ -168,6 +171,7 @@ const SERVERS: &[Binding] = &[
     b(&[code(K::BackTab)], C::PrevTab, "previous session", false),
     b(&[ch('?')], C::Help, "help", true),
     b(&[ch('q'), ctrl('c')], C::Quit, "quit", true),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
 
 const SESSION: &[Binding] = &[
@@ -210,6 +214,7 @@ const SESSION: &[Binding] = &[
     b(&[ch('w')], C::CloseTab, "close tab", false),
     b(&[ch('?')], C::Help, "help", true),
     b(&[ch('q'), ctrl('c')], C::Quit, "quit", true),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
 
 const SEARCH: &[Binding] = &[
@@ -222,6 +227,7 @@ const SEARCH: &[Binding] = &[
         false,
     ),
     b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
 
 const INVITATIONS: &[Binding] = &[
@@ -232,6 +238,7 @@ const INVITATIONS: &[Binding] = &[
     b(&[ch('r')], C::Refresh, "reload", true),
     b(&[code(K::Esc), ch('q')], C::Cancel, "close", true),
     b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
 
 const HELP: &[Binding] = &[
@@ -244,6 +251,7 @@ const HELP: &[Binding] = &[
         true,
     ),
     b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
 
 /// The bindings of a mode, in the order help shows them.
@@ -404,6 +412,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn ctrl_l_redraws_everywhere_and_is_in_help() {
+        let ctrl_l = key(KeyCode::Char('l'), CTRL);
+        for mode in Mode::ALL.into_iter().chain([Mode::Help]) {
+            assert_eq!(lookup(mode, &ctrl_l), Some(Command::Redraw), "{mode:?}");
+            assert!(
+                help_lines(mode).contains(&("C-l".to_string(), "redraw the screen")),
+                "{mode:?}"
+            );
+        }
+        // a plain l still types in text fields
+        assert_eq!(lookup(Mode::SignIn, &key(KeyCode::Char('l'), NONE)), None);
     }
 
     #[test]

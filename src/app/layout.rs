@@ -15,6 +15,19 @@ pub struct Areas {
     pub status: Rect,
 }
 
+/// The smallest terminal the panes are drawn on (below it a one-line notice is drawn instead).
+/// At 40x13 every pane shows its working parts: the sign-in pane's longest form (server, its
+/// users, user, password) under the method row (two lines at this width), the servers table
+/// with a header and three rows plus the selected server's details, a session list of seven
+/// rows; 40 columns leave 20 characters of a field's value beside its label.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 13;
+
+/// Whether the panes fit a terminal of this size.
+pub fn fits(width: u16, height: u16) -> bool {
+    width >= MIN_WIDTH && height >= MIN_HEIGHT
+}
+
 pub fn areas(width: u16, height: u16) -> Areas {
     let full = Rect::new(0, 0, width, height);
     let h = full.height;

@@ -8,6 +8,7 @@ pub mod layout;
 pub mod paging;
 pub mod servers;
 pub mod signin;
+pub mod text;
 
 pub use action::{Action, Effect, HomeData, Invitation, Loaded, PinCheck, Request};
 pub use keymap::{Command, Mode};
@@ -20,6 +21,7 @@ use crossterm::event::{
 use browse::SessionView;
 use servers::{InvitationsView, ServersPane};
 use signin::SignIn;
+use text::Field;
 
 /// The pane on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +85,8 @@ pub struct State {
     /// Whether the saved state has been loaded.
     pub started: bool,
     pub quit: bool,
+    /// A full repaint was asked for (Ctrl-L): the loop clears the terminal before the next frame.
+    pub repaint: bool,
 }
 
 impl State {
@@ -101,7 +105,13 @@ impl State {
             next_generation: 0,
             started: false,
             quit: false,
+            repaint: false,
         }
+    }
+
+    /// Whether a full repaint was asked for since the last call (the loop takes it once).
+    pub fn take_repaint(&mut self) -> bool {
+        std::mem::take(&mut self.repaint)
     }
 
     /// Which keymap applies now.
@@ -232,6 +242,11 @@ fn global(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
 }
 
 fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
+    if cmd == Command::Redraw {
+        // the same in every mode; nothing else changes (an overlay stays open, nothing is typed)
+        state.repaint = true;
+        return Vec::new();
+    }
     let mode = state.mode();
     match mode {
         Mode::Help => {
@@ -292,8 +307,21 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
 
 fn type_char(state: &mut State, c: char) {
     match &mut state.overlay {
-        Some(Overlay::Search(t)) => t.push(c),
+        Some(Overlay::Search(t)) => t.type_char(c),
         None if state.pane == Pane::SignIn => signin::type_char(state, c),
+        _ => {}
+    }
+}
+
+/// A paste goes into the text field that has the keyboard; anywhere else it is ignored.
+fn paste(state: &mut State, text: &str) {
+    match state.mode() {
+        Mode::Search => {
+            if let Some(Overlay::Search(t)) = &mut state.overlay {
+                t.paste(text);
+            }
+        }
+        Mode::SignIn => signin::paste(state, text),
         _ => {}
     }
 }
@@ -321,7 +349,8 @@ fn mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
         }
         MouseEventKind::Down(MouseButton::Left) => {
             let areas = state.areas();
-            if state.overlay.is_some() {
+            // below the minimum size the panes are not drawn, so there is nothing to click
+            if state.overlay.is_some() || !layout::fits(state.size.0, state.size.1) {
                 return Vec::new();
             }
             if m.row == areas.tabs.y && areas.tabs.height > 0 {
@@ -481,6 +510,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             } else if state.overlay.is_some() && matches!(mode, Mode::Help) {
                 state.overlay = None;
             }
+            Vec::new()
+        }
+        Action::Paste(text) => {
+            paste(state, &text);
             Vec::new()
         }
         Action::Mouse(m) => mouse(state, m),

@@ -3,6 +3,7 @@
 
 use super::action::{Effect, PinCheck};
 use super::keymap::Command;
+use super::text::Field;
 use super::{Message, Pane, State};
 use crate::emby::Secret;
 use crate::session::{Probed, ServerReport};
@@ -52,6 +53,18 @@ impl Masked {
     /// The password for one attempt; the field is empty afterwards.
     pub fn take(&mut self) -> Secret {
         Secret::new(std::mem::take(&mut self.0))
+    }
+}
+
+impl Field for Masked {
+    fn char_count(&self) -> usize {
+        self.len()
+    }
+    fn push_char(&mut self, c: char) {
+        self.push(c);
+    }
+    fn pop_char(&mut self) {
+        self.pop();
     }
 }
 
@@ -146,31 +159,34 @@ impl SignIn {
         self.focus == 1 && matches!(self.method, Method::Connect | Method::Address)
     }
 
-    fn type_char(&mut self, c: char) {
+    /// The text field with the keyboard, if any (the PIN has none).
+    fn focused_field(&mut self) -> Option<&mut dyn Field> {
         match (self.method, self.focus, self.target.is_some()) {
-            (Method::Connect, 0, _) => self.connect_user.push(c),
-            (Method::Connect, _, _) => self.connect_password.push(c),
-            (Method::Address, _, false) => self.address.push(c),
-            (Method::Address, 0, true) => self.local_user.push(c),
-            (Method::Address, _, true) => self.local_password.push(c),
-            (Method::Pin, _, _) => {}
+            (Method::Connect, 0, _) => Some(&mut self.connect_user),
+            (Method::Connect, _, _) => Some(&mut self.connect_password),
+            (Method::Address, _, false) => Some(&mut self.address),
+            (Method::Address, 0, true) => Some(&mut self.local_user),
+            (Method::Address, _, true) => Some(&mut self.local_password),
+            (Method::Pin, _, _) => None,
+        }
+    }
+
+    fn type_char(&mut self, c: char) {
+        if let Some(f) = self.focused_field() {
+            f.type_char(c);
+        }
+    }
+
+    /// A paste goes into the focused field (its first line, cleaned and capped).
+    fn paste(&mut self, text: &str) {
+        if let Some(f) = self.focused_field() {
+            f.paste(text);
         }
     }
 
     fn delete_char(&mut self) {
-        match (self.method, self.focus, self.target.is_some()) {
-            (Method::Connect, 0, _) => {
-                self.connect_user.pop();
-            }
-            (Method::Connect, _, _) => self.connect_password.pop(),
-            (Method::Address, _, false) => {
-                self.address.pop();
-            }
-            (Method::Address, 0, true) => {
-                self.local_user.pop();
-            }
-            (Method::Address, _, true) => self.local_password.pop(),
-            (Method::Pin, _, _) => {}
+        if let Some(f) = self.focused_field() {
+            f.pop_char();
         }
     }
 
@@ -325,6 +341,11 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
 /// A printable key typed on the sign-in pane.
 pub fn type_char(state: &mut State, c: char) {
     state.signin.type_char(c);
+}
+
+/// Text pasted on the sign-in pane.
+pub fn paste(state: &mut State, text: &str) {
+    state.signin.paste(text);
 }
 
 /// Signed in to Emby Connect (password or PIN): on to the servers, which are listed afresh.

@@ -266,3 +266,146 @@ fn quit_and_help_everywhere_but_text_fields_take_letters() {
     key(&mut s, KeyCode::Char('q'));
     assert!(s.quit);
 }
+
+fn paste(s: &mut State, text: &str) -> Vec<Effect> {
+    update(s, Action::Paste(text.into()))
+}
+
+const MESSY: &str = "  ann\tlee\u{7}\u{1b}x\r\nsecond line\n";
+const CLEANED: &str = "  ann leex";
+
+#[test]
+fn a_paste_goes_whole_into_each_sign_in_field_as_one_clean_line() {
+    let mut s = State::new("pin");
+    s.pane = Pane::SignIn;
+    // Emby Connect: name, then password
+    assert!(paste(&mut s, MESSY).is_empty(), "a paste never submits");
+    assert_eq!(s.signin.connect_user, CLEANED);
+    key(&mut s, KeyCode::Tab);
+    paste(&mut s, MESSY);
+    assert_eq!(s.signin.connect_password.take().expose(), CLEANED);
+    // a server's address
+    key(&mut s, KeyCode::Right);
+    key(&mut s, KeyCode::Right);
+    assert_eq!(s.signin.method, signin::Method::Address);
+    paste(&mut s, "http://10.0.0.2:8096\nhttp://other");
+    assert_eq!(s.signin.address, "http://10.0.0.2:8096");
+    // a known server's local user and password
+    s.signin.for_server(&report("a"));
+    paste(&mut s, MESSY);
+    assert_eq!(s.signin.local_user, CLEANED);
+    key(&mut s, KeyCode::Tab);
+    paste(&mut s, MESSY);
+    assert_eq!(s.signin.local_password.take().expose(), CLEANED);
+    assert_eq!(s.pane, Pane::SignIn);
+}
+
+#[test]
+fn a_paste_goes_into_the_search_prompt_as_one_clean_line() {
+    let mut s = State::new("pin");
+    s.overlay = Some(Overlay::Search("x".into()));
+    assert!(paste(&mut s, MESSY).is_empty(), "a paste never submits");
+    assert!(matches!(&s.overlay, Some(Overlay::Search(t)) if t == &format!("x{CLEANED}")));
+}
+
+#[test]
+fn a_huge_paste_is_capped_and_typing_stops_at_the_same_cap() {
+    use super::text::FIELD_MAX_CHARS;
+    let huge = "y".repeat(100 * 1024);
+    let mut s = State::new("pin");
+    s.pane = Pane::SignIn;
+    paste(&mut s, &huge);
+    assert_eq!(s.signin.connect_user.chars().count(), FIELD_MAX_CHARS);
+    key(&mut s, KeyCode::Char('z'));
+    assert!(!s.signin.connect_user.contains('z'));
+    key(&mut s, KeyCode::Tab);
+    paste(&mut s, &huge);
+    assert_eq!(s.signin.connect_password.len(), FIELD_MAX_CHARS);
+
+    s.overlay = Some(Overlay::Search(String::new()));
+    paste(&mut s, &huge);
+    paste(&mut s, &huge);
+    assert!(matches!(&s.overlay, Some(Overlay::Search(t)) if t.chars().count() == FIELD_MAX_CHARS));
+}
+
+#[test]
+fn a_paste_outside_a_text_field_does_nothing() {
+    let mut s = State::new("pin");
+    update(
+        &mut s,
+        Action::Started {
+            connect_user: None,
+            servers: vec![report("a")],
+            notices: vec![],
+        },
+    );
+    // the servers pane: pasted letters are not commands
+    assert_eq!(s.pane, Pane::Servers);
+    assert!(paste(&mut s, "q\rD").is_empty());
+    assert!(!s.quit);
+    assert_eq!(s.servers.rows.len(), 1);
+    // the help overlay over the sign-in pane: stays open, the fields stay empty
+    s.pane = Pane::SignIn;
+    key(&mut s, KeyCode::F(1));
+    paste(&mut s, "abc");
+    assert!(matches!(s.overlay, Some(Overlay::Help { .. })));
+    s.overlay = None;
+    assert!(s.signin.connect_user.is_empty());
+    // the PIN has no field
+    key(&mut s, KeyCode::Right);
+    assert_eq!(s.signin.method, signin::Method::Pin);
+    assert!(paste(&mut s, "1234\r").is_empty());
+    key(&mut s, KeyCode::Left);
+    assert!(s.signin.connect_user.is_empty());
+}
+
+#[test]
+fn ctrl_l_asks_for_a_repaint_in_every_mode_and_changes_nothing_else() {
+    let ctrl_l = || Action::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL));
+    let redraw_in = |s: &mut State, mode: Mode| {
+        assert_eq!(s.mode(), mode);
+        assert!(update(s, ctrl_l()).is_empty(), "{mode:?}");
+        assert!(s.take_repaint(), "{mode:?}: a repaint is asked for");
+        assert!(!s.take_repaint(), "{mode:?}: once");
+        assert_eq!(s.mode(), mode, "the overlay or pane stays");
+    };
+    let (mut s, _) = on_a_list(10);
+    redraw_in(&mut s, Mode::Session);
+    key(&mut s, KeyCode::Char('/'));
+    redraw_in(&mut s, Mode::Search);
+    assert!(
+        matches!(&s.overlay, Some(Overlay::Search(t)) if t.is_empty()),
+        "no l typed"
+    );
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Char('?'));
+    redraw_in(&mut s, Mode::Help);
+    key(&mut s, KeyCode::Esc);
+    s.pane = Pane::Servers;
+    redraw_in(&mut s, Mode::Servers);
+    s.connect_user = Some("demo".into());
+    key(&mut s, KeyCode::Char('i'));
+    redraw_in(&mut s, Mode::Invitations);
+    s.overlay = None;
+    s.pane = Pane::SignIn;
+    redraw_in(&mut s, Mode::SignIn);
+    assert!(s.signin.connect_user.is_empty(), "no l typed");
+}
+
+#[test]
+fn a_click_below_the_minimum_size_does_nothing() {
+    let (mut s, _) = on_a_list(10);
+    s.pane = Pane::Servers;
+    update(&mut s, Action::Resize(layout::MIN_WIDTH - 1, 30));
+    // where the first server row would be at a usable size: not opened, not selected
+    let click = |row| MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 2,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    for row in 0..30 {
+        assert!(update(&mut s, Action::Mouse(click(row))).is_empty());
+    }
+    assert_eq!(s.pane, Pane::Servers);
+}

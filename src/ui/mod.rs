@@ -9,12 +9,21 @@ mod signin;
 mod status;
 
 use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH, centered, fits};
 use crate::app::{Pane, State};
 
-/// Draw the whole screen.
+/// Draw the whole screen (at the size of the frame, which ratatui reads from the terminal as it
+/// draws): the panes, or a notice when the terminal is smaller than they need.
 pub fn draw(frame: &mut Frame, state: &State) {
     let area = frame.area();
+    if !fits(area.width, area.height) {
+        too_small(frame, area);
+        return;
+    }
     let areas = crate::app::layout::areas(area.width, area.height);
     status::tabs(frame, state, areas.tabs);
     match state.pane {
@@ -28,4 +37,26 @@ pub fn draw(frame: &mut Frame, state: &State) {
     status::message(frame, state, areas.message);
     status::keys(frame, state, areas.status);
     overlay::draw(frame, state, areas.body);
+}
+
+/// What a terminal below the minimum size shows instead of the panes: three short lines,
+/// centred (wrapped further, and cut, on a tinier one).
+fn too_small(frame: &mut Frame, area: Rect) {
+    let lines = vec![
+        Line::from(format!(
+            "Terminal too small: {}x{}",
+            area.width, area.height
+        )),
+        Line::from(format!("need at least {MIN_WIDTH}x{MIN_HEIGHT}")),
+        Line::from("Ctrl-C quits"),
+    ];
+    let width = usize::from(area.width.max(1));
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width)).sum();
+    let at = centered(area, area.width, u16::try_from(rows).unwrap_or(u16::MAX));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        at,
+    );
 }
