@@ -268,8 +268,14 @@ fn servers_fill_in_one_by_one() {
     let mut s = started(vec![]);
     let all = servers();
     listed(&mut s, all.clone());
-    act(&mut s, Action::Session(Event::Server(Box::new(all[1].clone()))));
-    act(&mut s, Action::Session(Event::Server(Box::new(all[3].clone()))));
+    act(
+        &mut s,
+        Action::Session(Event::Server(Box::new(all[1].clone()))),
+    );
+    act(
+        &mut s,
+        Action::Session(Event::Server(Box::new(all[3].clone()))),
+    );
     insta::assert_snapshot!(draw(&s));
 }
 
@@ -501,7 +507,7 @@ fn no_size_from_1x1_up_panics() {
     );
     states.push(s);
     let mut s = started(servers());
-    act(&mut s, Action::RefreshDone);
+    act(&mut s, Action::Session(Event::Refreshed));
     states.push(s.clone());
     key(&mut s, KeyCode::Char('i'));
     act(
