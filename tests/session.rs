@@ -633,3 +633,87 @@ async fn a_revoked_token_whose_re_exchange_fails_is_dropped_and_sign_in_is_neede
         "the AccessKey is kept for the next connection"
     );
 }
+
+#[tokio::test]
+async fn with_connect_black_holed_saved_servers_are_reached_at_once_and_the_list_comes_after() {
+    let (sim, dir, _) = reached_demo().await;
+    sim.set_connect_fault(Fault {
+        blackhole: true,
+        ..Fault::default()
+    });
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let hub = emby_tui::session::Hub::open(
+        session_config(&sim, dir.path()),
+        Some(emby_tui::session::channel_sink(tx)),
+    )
+    .unwrap();
+    let reports = hub.refresh().await.unwrap();
+    assert!(
+        reports.iter().all(|r| r.state == "signed_in"),
+        "{reports:#?}"
+    );
+    let mut events = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        events.push(e);
+    }
+    let reached = |e: &emby_tui::session::Event| matches!(e, emby_tui::session::Event::Server(r) if r.state == "signed_in");
+    let notice = events
+        .iter()
+        .position(|e| {
+            matches!(e, emby_tui::session::Event::Notice(n) if n.contains("could not be fetched"))
+        })
+        .expect("the Connect list failure is told");
+    let signed_in_before: usize = events[..notice].iter().filter(|e| reached(e)).count();
+    assert_eq!(
+        signed_in_before, 3,
+        "every saved server was signed in before the Connect list gave up: {events:#?}"
+    );
+}
+
+fn remembered_mode(dir: &std::path::Path, network: &str, server_id: &str) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("cache/routes.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["networks"][network]["servers"][server_id.to_ascii_lowercase()]["mode"]
+        .as_str()
+        .map(str::to_string)
+}
+
+#[tokio::test]
+async fn the_winning_address_is_remembered_per_network_and_a_returning_lan_address_is_preferred() {
+    let (sim, dir, _) = reached_demo().await;
+    let cabin = id_of(&sim, "Cabin");
+    let living = id_of(&sim, "Living Room");
+    assert_eq!(
+        remembered_mode(dir.path(), "test-network", &cabin).as_deref(),
+        Some("remote"),
+        "Cabin's LocalAddress is black-holed"
+    );
+    assert_eq!(
+        remembered_mode(dir.path(), "test-network", &living).as_deref(),
+        Some("local")
+    );
+    // another network starts with no memory of this one
+    let mut cfg = session_config(&sim, dir.path());
+    cfg.network = Some("cafe".into());
+    assert!(remembered_mode(dir.path(), "cafe", &cabin).is_none());
+    emby_tui::session::Hub::open(cfg, None)
+        .unwrap()
+        .refresh()
+        .await
+        .unwrap();
+    assert_eq!(
+        remembered_mode(dir.path(), "cafe", &cabin).as_deref(),
+        Some("remote")
+    );
+    // Cabin's LAN address comes back: noticed (it wins or answers beside the remembered remote
+    // Url) and preferred from then on
+    sim.set_fault(&cabin, AddressKind::Local, Fault::default());
+    let again = hub(&sim, dir.path());
+    again.refresh().await.unwrap();
+    assert_eq!(
+        remembered_mode(dir.path(), "test-network", &cabin).as_deref(),
+        Some("local")
+    );
+    let reports = hub(&sim, dir.path()).refresh().await.unwrap();
+    assert_eq!(report(&reports, &cabin).mode, Some("local"));
+}

@@ -165,6 +165,59 @@ impl SavedServer {
     }
 }
 
+/// Server Ids compare case-insensitively (the C# client does; JS compares exactly).
+pub fn same_id(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+pub(crate) fn non_empty(v: &Option<String>) -> Option<String> {
+    v.as_ref()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// Merge `incoming` into the list (protocol.md §5.2): matched on Id; a token and its user id are
+/// copied only together and only when the incoming entry has a token, so a merge never clears a
+/// token; other fields are copied when the incoming value is non-empty; the last-access date
+/// takes the later of the two. An unknown Id is appended.
+pub fn add_or_update(servers: &mut Vec<SavedServer>, incoming: SavedServer) {
+    let Some(existing) = servers.iter_mut().find(|s| same_id(&s.id, &incoming.id)) else {
+        servers.push(incoming);
+        return;
+    };
+    existing.date_last_accessed = existing.date_last_accessed.max(incoming.date_last_accessed);
+    if incoming.access_token.is_some() {
+        existing.access_token = incoming.access_token;
+        existing.user_id = incoming.user_id;
+        existing.user_name = incoming.user_name.or(existing.user_name.take());
+    }
+    if incoming.exchange_token.is_some() {
+        existing.exchange_token = incoming.exchange_token;
+    }
+    if let Some(v) = non_empty(&incoming.remote_address) {
+        existing.remote_address = Some(v);
+    }
+    if let Some(v) = non_empty(&incoming.manual_address) {
+        existing.manual_address = Some(v);
+    }
+    if let Some(v) = non_empty(&incoming.local_address) {
+        existing.local_address = Some(v);
+    }
+    if !incoming.name.trim().is_empty() {
+        existing.name = incoming.name;
+    }
+    if incoming.last_connection_mode.is_some() {
+        existing.last_connection_mode = incoming.last_connection_mode;
+    }
+    if let Some(v) = non_empty(&incoming.connect_server_id) {
+        existing.connect_server_id = Some(v);
+    }
+    if incoming.link_type.is_some() {
+        existing.link_type = incoming.link_type;
+    }
+}
+
 /// Why the store could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -529,7 +582,7 @@ fn merge_server(b: &SavedServer, o: &SavedServer, t: &SavedServer) -> SavedServe
 /// Both sides added the same server: theirs, with what ours knows on top (never clearing).
 fn add_or_update_all(theirs: &mut SavedServer, ours: SavedServer) {
     let mut list = vec![theirs.clone()];
-    super::servers::add_or_update(&mut list, ours);
+    add_or_update(&mut list, ours);
     *theirs = list.remove(0);
 }
 
