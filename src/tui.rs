@@ -273,6 +273,23 @@ pub struct Setup {
     pub demo: Option<app::signin::DemoHint>,
 }
 
+/// The screen the UI last closed on (None when there is none, or it is unusable).
+pub fn read_screen_cache(dir: &std::path::Path) -> Option<app::cache::UiCache> {
+    let bytes = std::fs::read(dir.join(app::cache::FILE_NAME)).ok()?;
+    app::cache::UiCache::decode(&bytes)
+}
+
+/// Keeps the screen for the next start (a failure is only logged: it is a cache).
+pub fn write_screen_cache(dir: &std::path::Path, state: &State) {
+    let cache = app::cache::UiCache::of(state);
+    let written = serde_json::to_vec(&cache)
+        .map_err(std::io::Error::other)
+        .and_then(|json| crate::session::files::write_atomic(dir, app::cache::FILE_NAME, &json));
+    if let Err(e) = written {
+        tracing::info!(error = %e, "the screen cache could not be written");
+    }
+}
+
 /// The state the UI opens on, from what is saved, before anything is reached.
 pub fn initial_state(snapshot: crate::session::Snapshot, setup: Setup) -> State {
     let mut state = State::new(setup.pin_page);
@@ -291,8 +308,12 @@ pub fn initial_state(snapshot: crate::session::Snapshot, setup: Setup) -> State 
 /// Run the terminal UI until the user quits. The first frame shows the saved state at once;
 /// every server is reached in the background.
 pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
+    let cache_dir = cfg.cache_dir.clone();
     let (snapshot, effects, mut actions) = crate::worker::spawn(cfg)?;
     let mut state = initial_state(snapshot, setup);
+    if let Some(cache) = cache_dir.as_deref().and_then(read_screen_cache) {
+        cache.restore(&mut state);
+    }
     let _ = effects.send(Effect::Start);
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
@@ -307,6 +328,9 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
     .await;
     drop(terminal);
     drop(guard);
+    if let Some(dir) = &cache_dir {
+        write_screen_cache(dir, &state);
+    }
     // the worker saves and stops when its Effect channel closes; give it a moment
     drop(effects);
     let _ = tokio::time::timeout(Duration::from_secs(2), async {

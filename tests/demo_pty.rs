@@ -2,104 +2,59 @@
 //! screen read back through a VT100 emulator (sign-in, server list, two sessions, switch, quit;
 //! how soon a key shows; pastes as a terminal sends them).
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
+use std::io::Write;
 use std::time::{Duration, Instant};
-
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 const ROWS: u16 = 40;
 const COLS: u16 = 140;
 
+#[path = "common/pty.rs"]
+#[allow(dead_code)]
+mod pty;
+
+use pty::Pty;
+
 struct Screen {
-    parser: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
-    /// Shared so a paste that fills the terminal's input buffer can be written from a thread.
-    writer: Arc<Mutex<Box<dyn Write + Send>>>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+    pty: Pty,
     _home: tempfile::TempDir,
 }
 
 impl Screen {
     fn start() -> Screen {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
+        Screen::start_with(&["--demo"], &[])
+    }
+
+    /// `emby-tui ARGS` with `ENV` set, in a fresh pseudo-terminal; the log file and anything
+    /// else the program keeps go to a throw-away home.
+    fn start_with(args: &[&str], env: &[(&str, &std::path::Path)]) -> Screen {
         let home = tempfile::tempdir().unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_emby-tui"));
-        cmd.arg("--demo");
-        cmd.env("TERM", "xterm-256color");
-        // the log file and anything else the program keeps go to a throw-away home
-        cmd.env("HOME", home.path());
-        cmd.env("XDG_DATA_HOME", home.path().join("data"));
-        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
-        cmd.env("RUST_LOG", "info");
-        let child = pair.slave.spawn_command(cmd).expect("emby-tui starts");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let (p, r) = (parser.clone(), raw.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        p.lock().unwrap().process(&buf[..n]);
-                        r.lock().unwrap().extend_from_slice(&buf[..n]);
-                    }
-                }
-            }
-        });
-        Screen {
-            parser,
-            raw,
-            writer: Arc::new(Mutex::new(writer)),
-            child,
-            _master: pair.master,
-            _home: home,
-        }
+        let (data, config) = (home.path().join("data"), home.path().join("config"));
+        let mut all: Vec<(&str, &std::path::Path)> = vec![
+            ("HOME", home.path()),
+            ("XDG_DATA_HOME", &data),
+            ("XDG_CONFIG_HOME", &config),
+            ("RUST_LOG", std::path::Path::new("info")),
+        ];
+        all.extend_from_slice(env);
+        let pty = Pty::spawn(env!("CARGO_BIN_EXE_emby-tui"), args, &all, ROWS, COLS);
+        Screen { pty, _home: home }
     }
 
     fn contents(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
+        self.pty.contents()
     }
 
     /// Wait (bounded) until the screen shows all of `texts`; returns the screen.
     fn wait_for(&self, texts: &[&str]) -> String {
-        let deadline = Instant::now() + Duration::from_secs(40);
-        loop {
-            let screen = self.contents();
-            if texts.iter().all(|t| screen.contains(t)) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("the screen never showed {texts:?}:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.wait_until(&format!("{texts:?}"), |screen| {
+            texts.iter().all(|t| screen.contains(t))
+        })
     }
 
     fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(40);
-        loop {
-            let screen = self.contents();
-            if pred(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("the screen never showed {what}:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.pty
+            .until(Instant::now(), Duration::from_secs(40), what, pred);
+        self.contents()
     }
 
     fn send(&mut self, keys: &str) {
@@ -110,15 +65,13 @@ impl Screen {
 
     /// Write without a pause (the caller times what follows).
     fn write_now(&self, bytes: &str) {
-        let mut w = self.writer.lock().unwrap();
-        w.write_all(bytes.as_bytes()).unwrap();
-        w.flush().unwrap();
+        self.pty.write(bytes.as_bytes());
     }
 
     /// What a terminal sends when `text` is pasted: wrapped in ESC[200~ ... ESC[201~ if the
     /// program asked for bracketed paste, the bare text otherwise (as if typed very fast).
     fn paste_bytes(&self, text: &str) -> String {
-        if self.parser.lock().unwrap().screen().bracketed_paste() {
+        if self.pty.parser.lock().unwrap().screen().bracketed_paste() {
             format!("\u{1b}[200~{text}\u{1b}[201~")
         } else {
             text.to_string()
@@ -127,7 +80,7 @@ impl Screen {
 
     /// Write from a thread, so a write the program does not read cannot hang the test.
     fn write_in_background(&self, bytes: String) {
-        let writer = self.writer.clone();
+        let writer = self.pty.writer.clone();
         std::thread::spawn(move || {
             let mut w = writer.lock().unwrap();
             let _ = w.write_all(bytes.as_bytes());
@@ -135,19 +88,9 @@ impl Screen {
         });
     }
 
-    /// The time from now until `pred` holds on the screen (checked every millisecond).
+    /// The time from `since` until `pred` holds on the screen.
     fn time_until(&self, what: &str, since: Instant, pred: impl Fn(&str) -> bool) -> Duration {
-        let deadline = since + Duration::from_secs(10);
-        loop {
-            let screen = self.contents();
-            if pred(&screen) {
-                return since.elapsed();
-            }
-            if Instant::now() > deadline {
-                panic!("the screen never showed {what}:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        }
+        self.pty.until(since, Duration::from_secs(10), what, pred)
     }
 
     /// Select a server row by its name with g then j presses.
@@ -170,23 +113,13 @@ impl Screen {
     }
 
     fn exit_status(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("emby-tui did not exit:\n{}", self.contents());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.pty.exit_status(Duration::from_secs(15))
     }
 
     /// The terminal loses what it showed (as when shrunk to 2x2 and grown back) without the
     /// program being told.
     fn lose_content(&self) {
-        let mut parser = self.parser.lock().unwrap();
+        let mut parser = self.pty.parser.lock().unwrap();
         parser.screen_mut().set_size(2, 2);
         parser.screen_mut().set_size(ROWS, COLS);
         let left = parser.screen().contents();
@@ -194,7 +127,7 @@ impl Screen {
     }
 
     fn raw_output(&self) -> String {
-        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
+        String::from_utf8_lossy(&self.pty.raw.lock().unwrap()).into_owned()
     }
 }
 
@@ -263,7 +196,7 @@ fn the_demo_signs_in_lists_servers_opens_two_sessions_and_switches() {
 fn a_hangup_restores_the_terminal_and_exits() {
     let mut s = Screen::start();
     s.wait_for(&["Sign in"]);
-    let pid = s.child.process_id().expect("a pid") as i32;
+    let pid = s.pty.child.process_id().expect("a pid") as i32;
     // SIGHUP, as when the SSH link drops
     let status = std::process::Command::new("kill")
         .args(["-HUP", &pid.to_string()])
@@ -353,7 +286,7 @@ fn a_100kb_paste_then_ctrl_c_quits_promptly_and_restores_the_terminal() {
         "the alternate screen is left"
     );
     assert!(
-        !s.parser.lock().unwrap().screen().bracketed_paste(),
+        !s.pty.parser.lock().unwrap().screen().bracketed_paste(),
         "bracketed paste is switched off on exit"
     );
 }
@@ -371,7 +304,7 @@ fn a_quick_resize_to_a_tiny_size_and_back_repaints_the_whole_screen() {
     let full = ["Sign in", "Name or e-mail:", "Password:", "Enter sign in"];
     s.wait_for(&full);
     s.lose_content();
-    let pid = s.child.process_id().expect("a pid").to_string();
+    let pid = s.pty.child.process_id().expect("a pid").to_string();
     let sent = std::process::Command::new("kill")
         .args(["-WINCH", &pid])
         .status()
@@ -402,4 +335,80 @@ fn ctrl_l_in_a_text_field_repaints_the_whole_screen_and_types_nothing() {
         screen.contains("Name or e-mail: abc")
     });
     assert!(!screen.contains("abl"), "{screen}");
+}
+
+/// The screen the UI last closed on opens at once, marked cached, while every server and the
+/// Connect service are black-holed: nothing waits on the network before the first frame.
+#[test]
+fn the_last_screen_opens_at_once_with_every_server_black_holed() {
+    use emby_tui::app::cache::{CachedRow, CachedScreen, CachedSession, CachedView, UiCache};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(emby_tui::sim::Sim::start(
+            emby_tui::sim::Scenario::from_toml_str(
+                "[connect]\nfaults = { blackhole = true }\n\
+                 [[servers]]\nname = \"Attic\"\ndiscoverable = false\n\
+                 faults.local = { blackhole = true }\nfaults.remote = { blackhole = true }\n",
+            )
+            .unwrap(),
+        ))
+        .unwrap();
+    let attic = sim.servers()[0].clone();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("credentials.json"),
+        serde_json::to_vec(&serde_json::json!({"schema": 1, "servers": [{
+            "id": attic.id, "name": attic.name,
+            "local_address": attic.local_url, "remote_address": attic.remote_url,
+        }]}))
+        .unwrap(),
+    )
+    .unwrap();
+    let cache = UiCache {
+        schema: emby_tui::app::cache::SCHEMA,
+        active: Some(0),
+        sessions: vec![CachedSession {
+            server_id: attic.id.clone(),
+            name: attic.name.clone(),
+            last_search: String::new(),
+            screens: vec![CachedScreen {
+                title: "Home".into(),
+                view: CachedView::Home {
+                    rows: (0..4)
+                        .map(|i| {
+                            CachedRow::Item(Box::new(emby_tui::emby::models::BaseItemDto {
+                                id: Some(format!("i{i}")),
+                                name: Some(format!("Cached row {i}")),
+                                ..Default::default()
+                            }))
+                        })
+                        .collect(),
+                    cursor: 0,
+                    top: 0,
+                },
+            }],
+        }],
+    };
+    std::fs::create_dir_all(dir.path().join("cache")).unwrap();
+    std::fs::write(
+        dir.path().join("cache/ui.json"),
+        serde_json::to_vec(&cache).unwrap(),
+    )
+    .unwrap();
+    let connect_url = sim.connect_url();
+    let t0 = Instant::now();
+    let mut screen = Screen::start_with(
+        &["--no-discovery"],
+        &[
+            ("EMBY_TUI_CONFIG_DIR", dir.path()),
+            ("EMBY_TUI_CONNECT_URL", std::path::Path::new(&connect_url)),
+        ],
+    );
+    let shown = screen.wait_for(&["Cached row 3", "Attic (cached)"]);
+    let took = t0.elapsed();
+    // a black-holed address takes seconds to give up on; the first frame must not wait for it
+    assert!(took < Duration::from_secs(3), "took {took:?}:\n{shown}");
+    screen.send("q");
+    let _ = screen.pty.child.wait();
+    rt.block_on(sim.shutdown());
 }

@@ -94,27 +94,18 @@ async fn a_server_address_that_redirects_elsewhere_never_gets_the_access_key_or_
     let sim = demo_sim().await;
     let other = demo_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let login = emby_tui(
-        &sim,
-        dir.path(),
-        &["connect", "login", "--user", "demo", "--password-stdin"],
-        Some("demo\n"),
-    )
-    .await;
-    assert_eq!(login.code, 0, "{}", login.stderr);
+    cli_login(&sim, dir.path()).await;
     let living = sim.server("Living Room").unwrap();
     let elsewhere = other.server("Living Room").unwrap();
-    for kind in [AddressKind::Local, AddressKind::Remote] {
-        sim.set_fault(
-            &living.id,
-            kind,
-            Fault {
-                redirect: Some(elsewhere.local_url.clone()),
-                redirect_status: 307,
-                ..Fault::default()
-            },
-        );
-    }
+    fault_everywhere(
+        &sim,
+        &living.id,
+        Fault {
+            redirect: Some(elsewhere.local_url.clone()),
+            redirect_status: 307,
+            ..Fault::default()
+        },
+    );
     let run = emby_tui(&sim, dir.path(), &["servers", "--json"], None).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     let list = json(&run);
@@ -152,28 +143,19 @@ async fn eight_server_add_processes_at_once_keep_all_eight_servers() {
 async fn a_connect_logout_during_a_refresh_stays_signed_out() {
     let sim = demo_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let login = emby_tui(
-        &sim,
-        dir.path(),
-        &["connect", "login", "--user", "demo", "--password-stdin"],
-        Some("demo\n"),
-    )
-    .await;
-    assert_eq!(login.code, 0, "{}", login.stderr);
+    cli_login(&sim, dir.path()).await;
     let first = emby_tui(&sim, dir.path(), &["servers", "--json"], None).await;
     assert_eq!(first.code, 0, "{}", first.stderr);
     // a slow server keeps the next refresh busy long enough for a logout to land in the middle
     let living = sim.server("Living Room").unwrap();
-    for kind in [AddressKind::Local, AddressKind::Remote] {
-        sim.set_fault(
-            &living.id,
-            kind,
-            Fault {
-                delay_ms: 1200,
-                ..Fault::default()
-            },
-        );
-    }
+    fault_everywhere(
+        &sim,
+        &living.id,
+        Fault {
+            delay_ms: 1200,
+            ..Fault::default()
+        },
+    );
     sim.clear_requests();
     let refresh = {
         let dir = dir.path().to_path_buf();
@@ -309,23 +291,14 @@ fn no_control_but_line_ends(text: &str) -> bool {
 async fn names_and_messages_from_a_hostile_server_never_reach_the_terminal_raw() {
     let sim = demo_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let login = emby_tui(
-        &sim,
-        dir.path(),
-        &["connect", "login", "--user", "demo", "--password-stdin"],
-        Some("demo\n"),
-    )
-    .await;
-    assert_eq!(login.code, 0, "{}", login.stderr);
+    cli_login(&sim, dir.path()).await;
     let hostile = Fault {
         hostile_text: true,
         ..Fault::default()
     };
     sim.set_connect_fault(hostile.clone());
     let living = sim.server("Living Room").unwrap();
-    for kind in [AddressKind::Local, AddressKind::Remote] {
-        sim.set_fault(&living.id, kind, hostile.clone());
-    }
+    fault_everywhere(&sim, &living.id, hostile.clone());
     let servers = emby_tui(&sim, dir.path(), &["servers"], None).await;
     assert_eq!(servers.code, 0, "{}", servers.stderr);
     assert!(servers.stdout.contains("FAKE LINE"), "{}", servers.stdout);
@@ -360,16 +333,14 @@ async fn names_and_messages_from_a_hostile_server_never_reach_the_terminal_raw()
         "{name:?}"
     );
     // an error quoting the server's own message
-    for kind in [AddressKind::Local, AddressKind::Remote] {
-        sim.set_fault(
-            &living.id,
-            kind,
-            Fault {
-                http_500: true,
-                ..hostile.clone()
-            },
-        );
-    }
+    fault_everywhere(
+        &sim,
+        &living.id,
+        Fault {
+            http_500: true,
+            ..hostile.clone()
+        },
+    );
     let failed = emby_tui(&sim, dir.path(), &["views", &living.id], None).await;
     assert_eq!(failed.code, 1);
     assert!(failed.stderr.contains("FAKE LINE"), "{}", failed.stderr);
@@ -387,25 +358,16 @@ async fn names_and_messages_from_a_hostile_server_never_reach_the_terminal_raw()
 async fn a_server_whose_user_names_another_server_id_is_not_signed_in() {
     let sim = demo_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let login = emby_tui(
-        &sim,
-        dir.path(),
-        &["connect", "login", "--user", "demo", "--password-stdin"],
-        Some("demo\n"),
-    )
-    .await;
-    assert_eq!(login.code, 0, "{}", login.stderr);
+    cli_login(&sim, dir.path()).await;
     let living = sim.server("Living Room").unwrap();
-    for kind in [AddressKind::Local, AddressKind::Remote] {
-        sim.set_fault(
-            &living.id,
-            kind,
-            Fault {
-                other_server_id: true,
-                ..Fault::default()
-            },
-        );
-    }
+    fault_everywhere(
+        &sim,
+        &living.id,
+        Fault {
+            other_server_id: true,
+            ..Fault::default()
+        },
+    );
     let run = emby_tui(&sim, dir.path(), &["servers", "--json"], None).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     let list = json(&run);

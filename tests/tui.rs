@@ -612,3 +612,56 @@ async fn l_on_a_listed_server_offers_its_public_users_and_signs_in_without_chang
     assert!(row.manual_address.is_none());
     h.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn names_from_a_hostile_server_reach_the_screen_without_control_characters() {
+    let mut h = Harness::new("demo.toml").await;
+    let hostile = Fault {
+        hostile_text: true,
+        ..Fault::default()
+    };
+    let living = h.sim.server("Living Room").unwrap().id;
+    for kind in [AddressKind::Local, AddressKind::Remote] {
+        h.sim.set_fault(&living, kind, hostile.clone());
+    }
+    h.sign_in_connect("demo", "demo").await;
+    let row = h
+        .state
+        .servers
+        .rows
+        .iter()
+        .find(|r| r.id == living)
+        .unwrap()
+        .clone();
+    assert!(row.name.contains("FAKE LINE"), "{row:?}");
+    h.select_server(&row.name);
+    h.key(KeyCode::Enter);
+    h.home_loaded().await;
+    let View::Home(home) = &h.screen().view else {
+        panic!("home")
+    };
+    let names: Vec<String> = home
+        .rows
+        .iter()
+        .filter_map(|r| match r {
+            emby_tui::app::browse::HomeRow::Item(it) => it.name.clone(),
+            _ => None,
+        })
+        .collect();
+    assert!(names.iter().any(|n| n.contains("FAKE LINE")), "{names:?}");
+    for text in names.iter().chain([&row.name, &h.state.sessions[0].name]) {
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+    }
+    // and the frame drawn from it holds no control character either
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| emby_tui::ui::draw(f, &h.state)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .all(|c| !c.symbol().chars().any(char::is_control)),
+        "a control character reached the screen"
+    );
+    h.sim.shutdown().await;
+}

@@ -15,6 +15,8 @@ pub struct SessionView {
     pub stack: Vec<Screen>,
     /// The last search typed here.
     pub last_search: String,
+    /// Shown from the cache of the last run until the server answers again.
+    pub stale: bool,
 }
 
 impl SessionView {
@@ -170,6 +172,7 @@ pub fn open_session(state: &mut State, server_id: &str, name: &str) -> Vec<Effec
             }),
         }],
         last_search: String::new(),
+        stale: false,
     });
     state.active = state.sessions.len() - 1;
     state.pane = Pane::Session;
@@ -414,6 +417,44 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
     Vec::new()
 }
 
+/// A server answered again: the screen on top of its session shown from the cache is asked
+/// for afresh (what is cached stays on screen until the answer replaces it).
+pub fn reload_stale(state: &mut State, server_id: &str) -> Vec<Effect> {
+    let generation = state.new_generation();
+    let height = state.list_height();
+    let Some(sess) = state
+        .sessions
+        .iter_mut()
+        .find(|s| s.stale && s.server_id.eq_ignore_ascii_case(server_id))
+    else {
+        return Vec::new();
+    };
+    let server_id = sess.server_id.clone();
+    let screen = sess.current_mut();
+    screen.generation = generation;
+    match &mut screen.view {
+        View::List(l) => {
+            let pages = l.list.held_pages_near_cursor();
+            let mut effects: Vec<Effect> = pages
+                .into_iter()
+                .map(|p| Effect::Load {
+                    server_id: server_id.clone(),
+                    generation,
+                    request: Request::Page {
+                        parent_id: l.parent_id.clone(),
+                        search: l.search.clone(),
+                        start: p * PAGE_SIZE,
+                        limit: PAGE_SIZE,
+                    },
+                })
+                .collect();
+            effects.extend(page_effects(&server_id, screen, height));
+            effects
+        }
+        _ => load_current(&server_id, screen, height),
+    }
+}
+
 /// The search prompt was submitted: a list of what matches across the server.
 pub fn search(state: &mut State, text: String) -> Vec<Effect> {
     let text = text.trim().to_string();
@@ -518,12 +559,27 @@ pub fn loaded(
         tracing::debug!(server = server_id, generation, "dropped a stale answer");
         return Vec::new();
     };
+    if is_top && result.is_ok() {
+        sess.stale = false;
+    }
     match (&mut screen.view, result) {
         (View::Home(h), Ok(Loaded::Home(data))) => {
+            // the cursor stays on the item it was on, when that item is still there
+            let was_on = h.selected().and_then(|it| it.id.clone());
             h.loading = false;
             h.error = None;
             h.rows = home_rows(data);
-            h.first_item(height);
+            match was_on.and_then(|id| {
+                h.rows
+                    .iter()
+                    .position(|r| matches!(r, HomeRow::Item(it) if it.id.as_deref() == Some(&id)))
+            }) {
+                Some(i) => {
+                    h.cursor = i;
+                    h.scroll(height);
+                }
+                None => h.first_item(height),
+            }
         }
         (View::Home(h), Err(e)) => {
             h.loading = false;

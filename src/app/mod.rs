@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod browse;
+pub mod cache;
 pub mod keymap;
 pub mod layout;
 pub mod paging;
@@ -163,7 +164,8 @@ impl State {
             (Tab::Servers, "Servers".to_string()),
         ];
         for (i, s) in self.sessions.iter().enumerate() {
-            tabs.push((Tab::Session(i), format!("{} {}", i + 1, s.name)));
+            let cached = if s.stale { " (cached)" } else { "" };
+            tabs.push((Tab::Session(i), format!("{} {}{cached}", i + 1, s.name)));
         }
         tabs
     }
@@ -442,7 +444,12 @@ fn session_event(state: &mut State, event: Event) -> Vec<Effect> {
                     s.name = report.name.clone();
                 }
             }
+            let id = report.id.clone();
+            let signed_in = report.state == "signed_in";
             state.servers.upsert(*report);
+            if signed_in {
+                return browse::reload_stale(state, &id);
+            }
         }
         Event::Removed(id) => {
             state.servers.remove(&id);

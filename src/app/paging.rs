@@ -142,6 +142,19 @@ impl PagedList {
         self.error = Some(error);
     }
 
+    /// The pages held now, the cursor's first, marked as asked for again (to refresh what is
+    /// shown without blanking it: each is replaced when its answer comes).
+    pub fn held_pages_near_cursor(&mut self) -> Vec<usize> {
+        let here = self.cursor / PAGE_SIZE;
+        let mut pages: Vec<usize> = self.pages.keys().copied().collect();
+        pages.sort_by_key(|p| p.abs_diff(here));
+        pages.truncate(2);
+        for p in &pages {
+            self.pending.insert(*p);
+        }
+        pages
+    }
+
     /// Forget every page (a reload).
     pub fn clear(&mut self) {
         self.pages.clear();

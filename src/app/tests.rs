@@ -409,3 +409,115 @@ fn a_click_below_the_minimum_size_does_nothing() {
     }
     assert_eq!(s.pane, Pane::Servers);
 }
+
+// ---- the screen cache: open on the last screen at once, marked cached until the server answers ----
+
+fn restarted_from(cache: &cache::UiCache) -> State {
+    let bytes = serde_json::to_vec(cache).unwrap();
+    let mut s = State::new("pin");
+    update(&mut s, Action::Resize(80, 24));
+    update(
+        &mut s,
+        Action::Started {
+            connect_user: None,
+            servers: vec![report("a"), report("b")],
+            notices: vec![],
+        },
+    );
+    cache::UiCache::decode(&bytes)
+        .expect("a cache of this version decodes")
+        .restore(&mut s);
+    s
+}
+
+#[test]
+fn the_last_screen_comes_back_from_the_cache_marked_cached() {
+    let (mut s, _) = on_a_list(1000);
+    for _ in 0..5 {
+        key(&mut s, KeyCode::Down);
+    }
+    let again = restarted_from(&cache::UiCache::of(&s));
+    assert_eq!(again.pane, Pane::Session);
+    assert_eq!(again.sessions.len(), 1);
+    let sess = &again.sessions[0];
+    assert!(sess.stale);
+    assert_eq!(sess.stack.len(), 2, "home and the list under it");
+    let View::List(l) = &sess.current().view else {
+        panic!("the list is in front")
+    };
+    assert_eq!((l.list.len(), l.list.cursor), (1000, 5));
+    assert_eq!(l.list.selected().unwrap().name.as_deref(), Some("item 5"));
+    assert!(again.tabs()[2].1.contains("(cached)"), "{:?}", again.tabs());
+}
+
+#[test]
+fn a_cached_session_is_asked_afresh_once_its_server_answers_and_then_is_current() {
+    let (s, _) = on_a_list(1000);
+    let mut again = restarted_from(&cache::UiCache::of(&s));
+    // nothing is asked before the server is reached
+    let reached = update(
+        &mut again,
+        Action::Session(crate::session::Event::Server(Box::new(report("a")))),
+    );
+    let Some(Effect::Load {
+        generation,
+        request: Request::Page { start: 0, .. },
+        ..
+    }) = reached.first().cloned()
+    else {
+        panic!("the list's page is asked again: {reached:?}")
+    };
+    // the cached rows stay on screen meanwhile
+    let View::List(l) = &again.sessions[0].current().view else {
+        panic!()
+    };
+    assert!(l.list.selected().is_some());
+    let mut fresh = items(0, 100);
+    fresh[0].name = Some("renamed on the server".into());
+    update(
+        &mut again,
+        Action::Loaded {
+            server_id: "a".into(),
+            generation,
+            result: Ok(Loaded::Page {
+                start: 0,
+                total: 1000,
+                items: fresh,
+            }),
+        },
+    );
+    assert!(!again.sessions[0].stale);
+    let View::List(l) = &again.sessions[0].current().view else {
+        panic!()
+    };
+    assert_eq!(
+        l.list.selected().unwrap().name.as_deref(),
+        Some("renamed on the server")
+    );
+    // an unavailable server leaves the cached session as it is
+    let mut other = restarted_from(&cache::UiCache::of(&s));
+    let mut down = report("a");
+    down.state = "unavailable";
+    assert!(
+        update(
+            &mut other,
+            Action::Session(crate::session::Event::Server(Box::new(down)))
+        )
+        .is_empty()
+    );
+    assert!(other.sessions[0].stale);
+}
+
+#[test]
+fn a_cache_of_another_version_or_of_a_removed_server_is_not_used() {
+    let (s, _) = on_a_list(10);
+    let mut cache = cache::UiCache::of(&s);
+    let mut old = serde_json::to_value(&cache).unwrap();
+    old["schema"] = serde_json::json!(0);
+    assert!(cache::UiCache::decode(&serde_json::to_vec(&old).unwrap()).is_none());
+    assert!(cache::UiCache::decode(b"{ not json").is_none());
+    cache.sessions[0].server_id = "gone".into();
+    let again = restarted_from(&cache);
+    assert!(again.sessions.is_empty());
+    assert_eq!(again.pane, Pane::Servers);
+}

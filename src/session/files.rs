@@ -79,46 +79,54 @@ fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, fs::File)> {
     Err(last.unwrap_or_else(|| io::Error::other("no free temporary name")))
 }
 
+/// Writes `bytes` to a new exclusive temporary file next to `name` (fsync'd), then hands its
+/// path to `commit`, which puts it in place; the temporary file is removed if anything fails
+/// (and by `commit` itself when it links rather than renames).
+fn through_temp<T>(
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+    commit: impl FnOnce(&Path) -> io::Result<T>,
+) -> io::Result<T> {
+    create_private_dir(dir)?;
+    let (tmp, mut file) = create_temp(dir, name)?;
+    let result = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| {
+            drop(file);
+            commit(&tmp)
+        });
+    if tmp.exists() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Writes `bytes` to `dir/name` atomically: an exclusive 0600 temporary file in the same
 /// directory, fsync, rename over the old file, fsync the directory. A reader sees the old file
 /// or the new one, never a part; a crash leaves at worst a stray temporary file.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
-    create_private_dir(dir)?;
-    let (tmp, mut file) = create_temp(dir, name)?;
-    let result = (|| {
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, dir.join(name))?;
+    through_temp(dir, name, bytes, |tmp| {
+        fs::rename(tmp, dir.join(name))?;
         if let Ok(d) = fs::File::open(dir) {
             let _ = d.sync_all();
         }
         Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    })
 }
 
 /// Creates `dir/name` holding `bytes` unless it exists: the first process wins and every other
 /// one gets `Ok(false)` (and should read the file). The file is complete the moment it appears
 /// (written to a temporary file, then hard-linked under its name, which fails if it exists).
 pub fn create_once(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<bool> {
-    create_private_dir(dir)?;
-    let (tmp, mut file) = create_temp(dir, name)?;
-    let result = (|| {
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        match fs::hard_link(&tmp, dir.join(name)) {
+    through_temp(dir, name, bytes, |tmp| {
+        match fs::hard_link(tmp, dir.join(name)) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
             Err(e) => Err(e),
         }
-    })();
-    let _ = fs::remove_file(&tmp);
-    result
+    })
 }
 
 /// Removes the temporary files of `name` left in `dir` by writers that died mid-write. Only

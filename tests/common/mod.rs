@@ -141,3 +141,25 @@ pub fn entry<'a>(list: &'a Value, id: &str) -> &'a Value {
         .find(|e| e["id"] == id)
         .unwrap_or_else(|| panic!("no {id} in {list}"))
 }
+
+/// `emby-tui connect login` as the demo user, which must work.
+pub async fn cli_login(sim: &Sim, dir: &std::path::Path) {
+    let run = emby_tui(
+        sim,
+        dir,
+        &["connect", "login", "--user", "demo", "--password-stdin"],
+        Some("demo\n"),
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// The same fault on both addresses (local and remote) of a server.
+pub fn fault_everywhere(sim: &Sim, server_id: &str, fault: emby_tui::sim::Fault) {
+    for kind in [
+        emby_tui::sim::AddressKind::Local,
+        emby_tui::sim::AddressKind::Remote,
+    ] {
+        sim.set_fault(server_id, kind, fault.clone());
+    }
+}

@@ -44,14 +44,7 @@ impl Hub {
             ..Default::default()
         };
         let reacher = &self.inner.reacher;
-        let (verified, latency, info) =
-            reacher
-                .find(&probe, None)
-                .await
-                .map_err(|f| SessionError::Unavailable {
-                    name: address.clone(),
-                    reason: f.to_string(),
-                })?;
+        let (verified, latency, info) = self.find(&probe, None, &address).await?;
         let id = info
             .id
             .clone()
@@ -156,6 +149,24 @@ impl Hub {
         Ok((report, typed.probed.users))
     }
 
+    /// An address of `server` proved to be `expected_id` (see [`super::super::reach::Reacher::find`]);
+    /// when none is, the server (called `name`) is unavailable.
+    async fn find(
+        &self,
+        server: &SavedServer,
+        expected_id: Option<&str>,
+        name: &str,
+    ) -> Result<(VerifiedAddress, Duration, PublicSystemInfo), SessionError> {
+        self.inner
+            .reacher
+            .find(server, expected_id)
+            .await
+            .map_err(|f| SessionError::Unavailable {
+                name: name.to_string(),
+                reason: f.to_string(),
+            })
+    }
+
     fn saved_copy(&self, server_id: &str) -> Result<SavedServer, SessionError> {
         self.lock()
             .saved(server_id)
@@ -167,14 +178,12 @@ impl Hub {
     /// its Id (nothing is saved), for the local sign-in picker.
     pub async fn public_users(&self, server_id: &str) -> Result<Vec<String>, SessionError> {
         let server = self.saved_copy(server_id)?;
-        let reacher = &self.inner.reacher;
-        let (verified, _, _) = reacher.find(&server, Some(&server.id)).await.map_err(|f| {
-            SessionError::Unavailable {
-                name: display_name(&server),
-                reason: f.to_string(),
-            }
-        })?;
-        let users = reacher
+        let (verified, _, _) = self
+            .find(&server, Some(&server.id), &display_name(&server))
+            .await?;
+        let users = self
+            .inner
+            .reacher
             .anonymous(verified.address, None)
             .public_users()
             .await?;
@@ -233,15 +242,7 @@ impl Hub {
     ) -> Result<ServerReport, SessionError> {
         let server = self.saved_copy(server_id)?;
         let name = display_name(&server);
-        let (verified, latency, info) = self
-            .inner
-            .reacher
-            .find(&server, Some(&server.id))
-            .await
-            .map_err(|f| SessionError::Unavailable {
-                name: name.clone(),
-                reason: f.to_string(),
-            })?;
+        let (verified, latency, info) = self.find(&server, Some(&server.id), &name).await?;
         let auth = self
             .local_sign_in_at(&name, &server.id, &verified, user, password)
             .await?;
