@@ -56,6 +56,18 @@ pub fn strip_controls_keep_lines(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// Whether a JSON document may hold a control character in a string. JSON cannot carry a raw
+/// C0 control inside a string, only an escape (`\n`, `\u001b`, ...); a C1 control (U+0080 to
+/// U+009F) may come raw, as UTF-8 `C2 80`..`C2 9F`. False means certainly none: a quick scan
+/// that spares the usual reply the cleaning pass.
+pub fn json_may_hold_controls(json: &[u8]) -> bool {
+    json.windows(2).any(|w| match w {
+        [b'\\', b'n' | b'r' | b't' | b'b' | b'f' | b'u'] => true,
+        [0xc2, 0x80..=0x9f] => true,
+        _ => false,
+    })
+}
+
 /// JSON keys whose text may have paragraphs.
 const MULTI_LINE_KEYS: [&str; 2] = ["Overview", "overview"];
 
@@ -114,6 +126,24 @@ mod tests {
             strip_controls_keep_lines("One.\r\n\u{1b}[2JTwo.\n\tThree."),
             "One.\n[2JTwo.\n Three."
         );
+    }
+
+    #[test]
+    fn the_quick_scan_sees_every_way_a_control_can_be_written() {
+        for json in [
+            r#"{"Name":"a\nb"}"#,
+            r#"{"Name":"a\u001b[2J"}"#,
+            r#"{"Name":"a\tb"}"#,
+            "{\"Name\":\"a\u{9b}31m\"}",
+        ] {
+            assert!(json_may_hold_controls(json.as_bytes()), "{json}");
+        }
+        for json in [
+            r#"{"Name":"Living Room","Id":"x"}"#,
+            "{\"Name\":\"Jörg – 東京 🎬\"}",
+        ] {
+            assert!(!json_may_hold_controls(json.as_bytes()), "{json}");
+        }
     }
 
     #[test]

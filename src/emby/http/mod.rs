@@ -281,13 +281,21 @@ impl Request {
 /// Every string in it is cleaned of control characters first ([`text::clean_json`]): names,
 /// overviews and messages chosen by a server's owner never reach a terminal raw.
 pub fn decode<T: DeserializeOwned>(endpoint: &str, body: &[u8]) -> Result<T, Error> {
+    let path_error = |e: serde_path_to_error::Error<serde_json::Error>| {
+        let path = e.path().to_string();
+        not_understood(endpoint, &path, e.into_inner())
+    };
+    if !text::json_may_hold_controls(body) {
+        // the usual case: straight into `T`, no intermediate document
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
+        de.end().map_err(|e| not_understood(endpoint, ".", e))?;
+        return Ok(value);
+    }
     let mut value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| not_understood(endpoint, ".", e))?;
     text::clean_json(&mut value);
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        not_understood(endpoint, &path, e.into_inner())
-    })
+    serde_path_to_error::deserialize(value).map_err(path_error)
 }
 
 fn not_understood(endpoint: &str, path: &str, inner: serde_json::Error) -> Error {
