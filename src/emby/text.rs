@@ -61,10 +61,11 @@ pub fn strip_controls_keep_lines(text: &str) -> Cow<'_, str> {
 /// U+009F) may come raw, as UTF-8 `C2 80`..`C2 9F`. False means certainly none: a quick scan
 /// that spares the usual reply the cleaning pass.
 pub fn json_may_hold_controls(json: &[u8]) -> bool {
-    json.windows(2).any(|w| match w {
-        [b'\\', b'n' | b'r' | b't' | b'b' | b'f' | b'u'] => true,
-        [0xc2, 0x80..=0x9f] => true,
-        _ => false,
+    json.windows(2).any(|w| {
+        matches!(
+            w,
+            [b'\\', b'n' | b'r' | b't' | b'b' | b'f' | b'u'] | [0xc2, 0x80..=0x9f]
+        )
     })
 }
 
