@@ -27,16 +27,21 @@ pub fn hint(pin_page: &str) -> DemoHint {
     }
 }
 
-/// Run the demo until the user quits; the simulator and the config dir go with it.
-pub async fn run(global: &GlobalOptions) -> anyhow::Result<()> {
+/// The throw-away dir of a demo run: its config, caches and log; removed when dropped.
+pub fn throwaway_dir() -> anyhow::Result<tempfile::TempDir> {
+    tempfile::Builder::new()
+        .prefix("emby-tui-demo-")
+        .tempdir()
+        .context("cannot make a throw-away config dir")
+}
+
+/// Run the demo until the user quits, with `dir` (from [`throwaway_dir`]) as its config dir;
+/// the simulator goes with it.
+pub async fn run(global: &GlobalOptions, dir: &tempfile::TempDir) -> anyhow::Result<()> {
     let scenario = Scenario::from_toml_str(DEMO_SCENARIO).context("the demo scenario")?;
     let sim = Sim::start(scenario)
         .await
         .context("cannot start the demo simulator")?;
-    let dir = tempfile::Builder::new()
-        .prefix("emby-tui-demo-")
-        .tempdir()
-        .context("cannot make a throw-away config dir")?;
     let cfg = SessionConfig {
         config_dir: dir.path().to_path_buf(),
         cache_dir: Some(dir.path().join("cache")),
@@ -59,6 +64,5 @@ pub async fn run(global: &GlobalOptions) -> anyhow::Result<()> {
     };
     let result = tui::run(cfg, setup).await;
     sim.shutdown().await;
-    drop(dir);
     result
 }

@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use emby_tui::cli::{self, Cli};
 use emby_tui::emby::text::strip_controls;
 
@@ -12,10 +10,13 @@ use emby_tui::emby::text::strip_controls;
 ///
 /// The directory is created private (0700) and the file owner-only (0600) before anything is
 /// written: it is often the config dir, which holds the credentials.
-fn init_logging(global: &cli::args::GlobalOptions) {
-    let dir = global.config_dir.clone().or_else(|| {
-        directories::ProjectDirs::from("", "", "emby-tui").map(|p| p.data_dir().to_path_buf())
-    });
+fn init_logging(dir: Option<&std::path::Path>, global: &cli::args::GlobalOptions) {
+    let dir = dir
+        .map(std::path::Path::to_path_buf)
+        .or_else(|| global.config_dir.clone())
+        .or_else(|| {
+            directories::ProjectDirs::from("", "", "emby-tui").map(|p| p.data_dir().to_path_buf())
+        });
     let Some(dir) = dir else { return };
     if emby_tui::session::files::create_private_dir(&dir).is_err() {
         return;
@@ -43,8 +44,20 @@ async fn terminal_ui(global: &cli::args::GlobalOptions) -> anyhow::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    init_logging(&cli.global);
+    let cli = Cli::parse_with_env();
+    if cli.demo && cli.command.is_some() {
+        eprintln!("emby-tui: --demo opens the terminal UI and takes no command.");
+        return ExitCode::from(2);
+    }
+    // --demo keeps everything, its log too, in a throw-away dir, never in the user's own
+    let demo_dir = match cli.demo.then(emby_tui::demo::throwaway_dir).transpose() {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("emby-tui: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    init_logging(demo_dir.as_ref().map(|d| d.path()), &cli.global);
     // thousands of saved servers need more than the usual soft limit of 1024 open files
     emby_tui::session::limits::raise_open_files_limit();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -54,13 +67,9 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    if cli.demo && cli.command.is_some() {
-        eprintln!("emby-tui: --demo opens the terminal UI and takes no command.");
-        return ExitCode::from(2);
-    }
     let Some(command) = cli.command else {
-        let result = if cli.demo {
-            runtime.block_on(emby_tui::demo::run(&cli.global))
+        let result = if let Some(dir) = &demo_dir {
+            runtime.block_on(emby_tui::demo::run(&cli.global, dir))
         } else {
             runtime.block_on(terminal_ui(&cli.global))
         };

@@ -243,27 +243,34 @@ where
     }
 }
 
-/// SIGHUP (the SSH link dropped), SIGTERM or SIGINT.
-async fn signals() {
+/// SIGHUP (the SSH link dropped), SIGTERM or SIGINT. The handlers are installed when this is
+/// called (before the first frame), not when the future is first polled: a signal that comes
+/// right after the screen appears must not find the default action (end without restoring).
+fn signals() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut hup), Ok(mut term), Ok(mut int)) = (
+        let handlers = (
             signal(SignalKind::hangup()),
             signal(SignalKind::terminate()),
             signal(SignalKind::interrupt()),
-        ) else {
-            return std::future::pending().await;
-        };
-        tokio::select! {
-            _ = hup.recv() => tracing::info!("SIGHUP: the terminal went away"),
-            _ = term.recv() => tracing::info!("SIGTERM"),
-            _ = int.recv() => tracing::info!("SIGINT"),
+        );
+        async move {
+            let (Ok(mut hup), Ok(mut term), Ok(mut int)) = handlers else {
+                return std::future::pending().await;
+            };
+            tokio::select! {
+                _ = hup.recv() => tracing::info!("SIGHUP: the terminal went away"),
+                _ = term.recv() => tracing::info!("SIGTERM"),
+                _ = int.recv() => tracing::info!("SIGINT"),
+            }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
@@ -315,6 +322,7 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
         cache.restore(&mut state);
     }
     let _ = effects.send(Effect::Start);
+    let shutdown = signals();
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let exit = event_loop(
@@ -323,7 +331,7 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
         EventStream::new(),
         &effects,
         &mut actions,
-        signals(),
+        shutdown,
     )
     .await;
     drop(terminal);

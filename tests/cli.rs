@@ -250,13 +250,13 @@ async fn failures_exit_1_with_one_sentence_and_usage_errors_exit_2() {
     assert!(
         unknown
             .stderr
-            .contains("no saved server has the Id no-such-id"),
+            .contains("no saved server is called or has the Id `no-such-id`"),
         "{}",
         unknown.stderr
     );
     let dead = emby_tui(&sim, dir.path(), &["server", "add", "127.0.0.1:1"], None).await;
     assert_eq!(dead.code, 1);
-    assert!(dead.stderr.contains("unavailable"), "{}", dead.stderr);
+    assert!(dead.stderr.contains("cannot reach"), "{}", dead.stderr);
     let none = emby_tui(&sim, dir.path(), &["invitations"], None).await;
     assert_eq!(none.code, 1);
     assert!(
@@ -390,5 +390,196 @@ async fn discover_finds_the_discoverable_server_and_servers_merges_it_by_id() {
             e["mode"].as_str()
         ),
         (Some("discovered"), Some("sign_in_required"), Some("local"))
+    );
+}
+
+// ---- a command line that helps (issue #14) ----
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_is_named_by_id_name_or_unique_prefix_and_an_unknown_one_lists_the_names() {
+    let sim = demo_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    cli_login(&sim, dir.path()).await;
+    assert_eq!(emby_tui(&sim, dir.path(), &["servers"], None).await.code, 0);
+    for name in ["living room", "LIVING", "Living Room"] {
+        let run = emby_tui(&sim, dir.path(), &["views", name, "--json"], None).await;
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        assert!(json(&run).as_array().unwrap().len() >= 3);
+    }
+    let unknown = emby_tui(&sim, dir.path(), &["views", "attic"], None).await;
+    assert_eq!(unknown.code, 1);
+    let msg = unknown.stderr.trim();
+    assert!(
+        msg.contains("`attic`")
+            && msg.contains("Living Room")
+            && msg.contains("Cabin")
+            && msg.contains("emby-tui servers"),
+        "{msg}"
+    );
+    assert_eq!(msg.lines().count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn items_speak_of_items_and_servers_and_show_kind_and_year() {
+    let sim = demo_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    cli_login(&sim, dir.path()).await;
+    emby_tui(&sim, dir.path(), &["servers"], None).await;
+    let missing = emby_tui(
+        &sim,
+        dir.path(),
+        &["items", "Living Room", "--parent", "nosuch"],
+        None,
+    )
+    .await;
+    assert_eq!(missing.code, 1);
+    assert_eq!(
+        missing.stderr.trim(),
+        "emby-tui: no item `nosuch` on Living Room"
+    );
+    let zero = emby_tui(
+        &sim,
+        dir.path(),
+        &["items", "Living Room", "--limit", "0"],
+        None,
+    )
+    .await;
+    assert_eq!(zero.code, 2, "{}", zero.stderr);
+    let views = json(&emby_tui(&sim, dir.path(), &["views", "Living Room", "--json"], None).await);
+    let movies = views
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "Movies")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let page = emby_tui(
+        &sim,
+        dir.path(),
+        &["items", "Living Room", "--parent", &movies, "--limit", "2"],
+        None,
+    )
+    .await;
+    assert_eq!(page.code, 0, "{}", page.stderr);
+    for line in page.stdout.lines() {
+        assert!(
+            line.contains("(Movie, "),
+            "kind and year beside the name: {line}"
+        );
+        assert!(
+            line.trim_end().ends_with(')') && line.chars().rev().nth(4).unwrap().is_ascii_digit(),
+            "{line}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn addresses_are_parsed_strictly_and_a_dead_one_is_named_once() {
+    let sim = demo_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    for bad in ["htp://nas:8096", "my nas", ""] {
+        let run = emby_tui(&sim, dir.path(), &["server", "add", bad], None).await;
+        assert_eq!(run.code, 2, "{bad:?}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("error: invalid value"),
+            "{}",
+            run.stderr
+        );
+    }
+    let dead = emby_tui(&sim, dir.path(), &["server", "add", "127.0.0.1:1"], None).await;
+    assert_eq!(dead.code, 1);
+    assert_eq!(
+        dead.stderr.trim(),
+        "emby-tui: cannot reach http://127.0.0.1:1: connection refused"
+    );
+    assert!(
+        !dir.path().join("credentials.json").exists(),
+        "nothing saved"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_sign_in_with_server_add_saves_nothing_and_a_chosen_local_user_is_kept() {
+    let sim = demo_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let living = sim.server("Living Room").unwrap();
+    let wrong = emby_tui(
+        &sim,
+        dir.path(),
+        &[
+            "server",
+            "add",
+            &living.local_url,
+            "--user",
+            "demo",
+            "--password-stdin",
+        ],
+        Some("wrong\n"),
+    )
+    .await;
+    assert_eq!(wrong.code, 1, "{}", wrong.stderr);
+    let saved = std::fs::read_to_string(dir.path().join("credentials.json")).unwrap_or_default();
+    assert!(!saved.contains(&living.id), "the server was saved: {saved}");
+    // Connect lists Living Room with the demo user linked; the user chooses "kid" instead
+    cli_login(&sim, dir.path()).await;
+    let kid = emby_tui(
+        &sim,
+        dir.path(),
+        &[
+            "server",
+            "add",
+            &living.local_url,
+            "--user",
+            "kid",
+            "--password-stdin",
+        ],
+        Some("\n"),
+    )
+    .await;
+    assert_eq!(kid.code, 0, "{}", kid.stderr);
+    for _ in 0..2 {
+        let list = json(&emby_tui(&sim, dir.path(), &["servers", "--json"], None).await);
+        let row = entry(&list, &living.id);
+        assert_eq!(
+            (row["state"].as_str(), row["user_name"].as_str()),
+            (Some("signed_in"), Some("kid")),
+            "a refresh keeps the sign-in the user chose: {row}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn help_lists_a_commands_own_options_first_and_the_environment_is_no_required_argument() {
+    let sim = demo_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let help = emby_tui(&sim, dir.path(), &["items", "--help"], None).await;
+    assert_eq!(help.code, 0);
+    let own = help.stdout.find("--parent").expect("its own option");
+    let global = help
+        .stdout
+        .find("Global options:")
+        .expect("a heading for the global ones");
+    assert!(own < global, "{}", help.stdout);
+    assert!(help.stdout.find("--config-dir").unwrap() > global);
+    // EMBY_TUI_CONFIG_DIR and EMBY_TUI_CONNECT_URL are set by the helper
+    let usage = emby_tui(&sim, dir.path(), &["connect", "login"], None).await;
+    assert_eq!(usage.code, 2);
+    let line = usage
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("Usage:"))
+        .unwrap();
+    assert!(
+        !line.contains("--config-dir") && !line.contains("--connect-url"),
+        "{line}"
+    );
+    let top = emby_tui(&sim, dir.path(), &["--help"], None).await;
+    assert!(top.stdout.contains("four Emby Servers"), "{}", top.stdout);
+    assert!(
+        top.stdout.contains("credentials.json") && top.stdout.contains("emby-tui.log"),
+        "where the files live: {}",
+        top.stdout
     );
 }

@@ -190,6 +190,13 @@ fn the_demo_signs_in_lists_servers_opens_two_sessions_and_switches() {
         raw.contains("\u{1b}[?1049l"),
         "the alternate screen is left on exit"
     );
+    // the demo kept its log (and everything else) in its throw-away dir
+    for kept in ["data/emby-tui", "config/emby-tui"] {
+        assert!(
+            !s._home.path().join(kept).exists(),
+            "--demo wrote into the user's {kept}"
+        );
+    }
 }
 
 #[test]

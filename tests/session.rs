@@ -717,3 +717,55 @@ async fn the_winning_address_is_remembered_per_network_and_a_returning_lan_addre
     let reports = hub(&sim, dir.path()).refresh().await.unwrap();
     assert_eq!(report(&reports, &cabin).mode, Some("local"));
 }
+
+#[tokio::test]
+async fn the_list_keeps_its_order_through_refreshes_and_only_real_use_counts_as_use() {
+    let (sim, dir, hub) = reached_demo().await;
+    let order = |reports: &[ServerReport]| reports.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    let first = order(&hub.reports());
+    assert!(
+        hub.reports().iter().all(|r| r.last_used_ms == 0),
+        "reaching a server is not using it"
+    );
+    // a refresh in which another server answers first reorders nothing
+    let living = id_of(&sim, "Living Room");
+    fault_everywhere(
+        &sim,
+        &living,
+        Fault {
+            delay_ms: 300,
+            ..Fault::default()
+        },
+    );
+    assert_eq!(order(&hub.refresh().await.unwrap()), first);
+    // opening a server is using it: it comes first at the next start, not under the user now
+    let cabin = id_of(&sim, "Cabin");
+    hub.home(&cabin).await.unwrap();
+    assert!(report(&hub.reports(), &cabin).last_used_ms > 0);
+    assert_eq!(order(&hub.reports()), first, "no reordering during the run");
+    let next_start = common::hub(&sim, dir.path());
+    assert_eq!(next_start.reports()[0].id, cabin);
+}
+
+#[tokio::test]
+async fn a_server_name_that_fits_two_servers_asks_for_more() {
+    let sim = demo_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let servers: Vec<serde_json::Value> = ["Lounge", "Living Room"]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| serde_json::json!({"id": format!("id{i}"), "name": n, "manual_address": "http://127.0.0.1:1"}))
+        .collect();
+    std::fs::write(
+        dir.path().join("credentials.json"),
+        serde_json::to_vec(&serde_json::json!({"schema": 1, "servers": servers})).unwrap(),
+    )
+    .unwrap();
+    let hub = hub(&sim, dir.path());
+    assert_eq!(hub.server_named("LIVING").unwrap(), "id1");
+    assert_eq!(hub.server_named("lounge").unwrap(), "id0");
+    assert_eq!(hub.server_named("ID0").unwrap(), "id0");
+    let err = hub.server_named("l").unwrap_err();
+    assert!(matches!(err, SessionError::AmbiguousServer { .. }), "{err}");
+    assert!(err.to_string().contains("Living Room or Lounge"), "{err}");
+}

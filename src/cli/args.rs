@@ -9,32 +9,57 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "emby-tui",
     version,
-    about = "A keyboard-driven terminal browser for Emby servers"
+    about = "A keyboard-driven terminal browser for Emby servers",
+    long_about = "A keyboard-driven terminal browser for Emby servers: sign in once with Emby \
+Connect (or add a server by address) and browse every server at once. With no command, the \
+terminal UI opens; the commands below are for scripts.",
+    after_help = FILES_HELP
 )]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalOptions,
-    /// Run against a built-in simulator of Emby Connect and three Emby Servers, with a throw-away config.
+    /// Run the terminal UI against a built-in simulator of Emby Connect and four Emby Servers,
+    /// with a throw-away config (its log too); try the whole app with one command.
     #[arg(long)]
     pub demo: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// Where emby-tui keeps its files (shown at the end of `--help`).
+pub const FILES_HELP: &str = "Files: credentials.json (your Emby Connect sign-in and servers, \
+mode 0600; passwords are never stored) and device_id live in the config dir \
+(--config-dir, else ~/.config/emby-tui on Linux); the log emby-tui.log lives in the data dir \
+(~/.local/share/emby-tui), or in --config-dir when that is given; caches (routes.json, \
+ui.json) in the cache dir (--cache-dir, else cache/ inside --config-dir when given, else \
+~/.cache/emby-tui). `emby-tui --demo` keeps all of them in a throw-away dir.";
+
+/// Options every command takes, before or after it. Those with an environment variable take it
+/// when the option is not given (read after parsing, so a value from the environment never
+/// shows as a required argument in a usage line).
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalOptions {
-    /// Where credentials.json and the device id live (default: the platform config dir).
-    #[arg(long, global = true, env = "EMBY_TUI_CONFIG_DIR", value_name = "DIR")]
+    /// Where credentials.json and the device id live [env: EMBY_TUI_CONFIG_DIR; default: the
+    /// platform config dir].
+    #[arg(long, global = true, value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
-    /// Base URL of the Emby Connect service ("user/authenticate" etc. are joined to it).
-    #[arg(
-        long,
-        global = true,
-        env = "EMBY_TUI_CONNECT_URL",
-        value_name = "URL",
-        default_value = "https://connect.emby.media/service/"
-    )]
+    /// Where caches live (the route memory, the screen of the last run) [env:
+    /// EMBY_TUI_CACHE_DIR; default: cache/ in --config-dir when given, else the platform cache
+    /// dir].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Base URL of the Emby Connect service, "user/authenticate" etc. are joined to it [env:
+    /// EMBY_TUI_CONNECT_URL; default: https://connect.emby.media/service/].
+    #[arg(long = "connect-url", global = true, value_name = "URL")]
+    connect_url_option: Option<String>,
+    #[arg(skip)]
     pub connect_url: String,
+    /// The name of the network this machine is on; the address that won for each server is
+    /// remembered per network [env: EMBY_TUI_NETWORK; default: a fingerprint of the default
+    /// route and gateway].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub network: Option<String>,
     /// UDP port LAN discovery asks on.
     #[arg(long, global = true, value_name = "PORT", default_value_t = 7359)]
     pub discovery_port: u16,
@@ -46,45 +71,124 @@ pub struct GlobalOptions {
         default_value = "255.255.255.255"
     )]
     pub discovery_address: String,
-    /// Where caches live (the route memory; default: `cache/` in --config-dir when given, else
-    /// the platform cache dir).
-    #[arg(long, global = true, env = "EMBY_TUI_CACHE_DIR", value_name = "DIR")]
-    pub cache_dir: Option<PathBuf>,
-    /// The name of the network this machine is on; the address that won for each server is
-    /// remembered per network (default: a fingerprint of the default route and gateway).
-    #[arg(long, global = true, env = "EMBY_TUI_NETWORK", value_name = "NAME")]
-    pub network: Option<String>,
     /// Do not look for servers on the LAN.
     #[arg(long, global = true)]
     pub no_discovery: bool,
-    /// The longest a remote answer waits for a LAN answer still coming (normally the window is
-    /// derived from the LAN round trips measured on this network, and far shorter).
-    #[arg(
-        long,
-        global = true,
-        env = "EMBY_TUI_HEAD_START_MS",
-        value_name = "MS",
-        default_value_t = 200
-    )]
+    /// The longest a remote answer waits for a LAN answer still coming; normally the window is
+    /// derived from the LAN round trips measured on this network, and far shorter [env:
+    /// EMBY_TUI_HEAD_START_MS; default: 200].
+    #[arg(long = "head-start-ms", global = true, value_name = "MS")]
+    head_start_option: Option<u64>,
+    #[arg(skip)]
     pub head_start_ms: u64,
-    /// Time limit of one attempt on a LocalAddress.
-    #[arg(
-        long,
-        global = true,
-        env = "EMBY_TUI_LOCAL_TIMEOUT_MS",
-        value_name = "MS",
-        default_value_t = 3000
-    )]
+    /// Time limit of one attempt on a LocalAddress [env: EMBY_TUI_LOCAL_TIMEOUT_MS; default:
+    /// 3000].
+    #[arg(long = "local-timeout-ms", global = true, value_name = "MS")]
+    local_timeout_option: Option<u64>,
+    #[arg(skip)]
     pub local_timeout_ms: u64,
-    /// Time limit of one attempt on a remote Url or a typed address.
-    #[arg(
-        long,
-        global = true,
-        env = "EMBY_TUI_REMOTE_TIMEOUT_MS",
-        value_name = "MS",
-        default_value_t = 6000
-    )]
+    /// Time limit of one attempt on a remote Url or a typed address [env:
+    /// EMBY_TUI_REMOTE_TIMEOUT_MS; default: 6000].
+    #[arg(long = "remote-timeout-ms", global = true, value_name = "MS")]
+    remote_timeout_option: Option<u64>,
+    #[arg(skip)]
     pub remote_timeout_ms: u64,
+}
+
+impl Cli {
+    /// Parses the command line, then fills the global options not given from the environment;
+    /// exits with status 2 on a usage error (a bad value in the environment included).
+    pub fn parse_with_env() -> Cli {
+        use clap::CommandFactory;
+        let mut cli = <Cli as Parser>::parse();
+        if let Err(message) = cli.global.resolve(|k| std::env::var(k).ok()) {
+            Cli::command()
+                .error(clap::error::ErrorKind::ValueValidation, message)
+                .exit();
+        }
+        cli
+    }
+
+    /// [`Self::parse_with_env`] on given words and variables (tests).
+    pub fn try_parse_with(
+        words: &[&str],
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Cli, String> {
+        let mut cli = <Cli as Parser>::try_parse_from(words).map_err(|e| e.to_string())?;
+        cli.global.resolve(env)?;
+        Ok(cli)
+    }
+}
+
+impl GlobalOptions {
+    /// Fills what was not given on the command line from `env`, then the defaults.
+    pub fn resolve(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), String> {
+        fn number(
+            given: Option<u64>,
+            var: &str,
+            env: &impl Fn(&str) -> Option<String>,
+            default: u64,
+        ) -> Result<u64, String> {
+            match (given, env(var)) {
+                (Some(n), _) => Ok(n),
+                (None, Some(v)) => v
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("{var}={v:?} is not a whole number of milliseconds")),
+                (None, None) => Ok(default),
+            }
+        }
+        self.config_dir = self.config_dir.take().or_else(|| {
+            env("EMBY_TUI_CONFIG_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        self.cache_dir = self.cache_dir.take().or_else(|| {
+            env("EMBY_TUI_CACHE_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        self.network = self
+            .network
+            .take()
+            .or_else(|| env("EMBY_TUI_NETWORK").filter(|v| !v.is_empty()));
+        self.connect_url = self
+            .connect_url_option
+            .clone()
+            .or_else(|| env("EMBY_TUI_CONNECT_URL").filter(|v| !v.is_empty()))
+            .unwrap_or_else(|| crate::emby::connect::DEFAULT_CONNECT_URL.to_string());
+        self.head_start_ms = number(self.head_start_option, "EMBY_TUI_HEAD_START_MS", &env, 200)?;
+        self.local_timeout_ms = number(
+            self.local_timeout_option,
+            "EMBY_TUI_LOCAL_TIMEOUT_MS",
+            &env,
+            3000,
+        )?;
+        self.remote_timeout_ms = number(
+            self.remote_timeout_option,
+            "EMBY_TUI_REMOTE_TIMEOUT_MS",
+            &env,
+            6000,
+        )?;
+        Ok(())
+    }
+}
+
+/// A server address as typed, checked strictly at parse time (a usage error, exit status 2):
+/// not empty, no spaces, `http://` or `https://` (or no scheme, meaning `http://`), a host.
+pub fn server_address(text: &str) -> Result<String, String> {
+    use crate::session::address::{AddressError, normalize_address};
+    let trimmed = text.trim();
+    if trimmed.chars().any(char::is_whitespace) {
+        return Err("a server address has no spaces".into());
+    }
+    normalize_address(trimmed).map_err(|e| match e {
+        AddressError::Empty => "the address is empty".to_string(),
+        AddressError::Scheme(s) => format!("{s}:// is not http:// or https://"),
+        AddressError::Invalid(_) => {
+            "that is not a server address (host, host:port or a URL)".into()
+        }
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,6 +198,7 @@ pub enum Command {
     Connect(ConnectCommand),
     /// Build the server list, reach every server, exchange Connect keys, save, and print it.
     Servers {
+        /// Print a JSON array (one object per server) instead of lines.
         #[arg(long)]
         json: bool,
     },
@@ -102,9 +207,10 @@ pub enum Command {
     Server(ServerCommand),
     /// Look for Emby Servers on the LAN.
     Discover {
+        /// Print a JSON array instead of lines.
         #[arg(long)]
         json: bool,
-        /// How long to collect answers.
+        /// How long to collect answers, in milliseconds.
         #[arg(long, value_name = "N", default_value_t = 1000)]
         timeout_ms: u64,
     },
@@ -112,26 +218,38 @@ pub enum Command {
     Invitations {
         #[command(subcommand)]
         action: Option<InvitationCommand>,
+        /// Print a JSON array instead of lines.
         #[arg(long)]
         json: bool,
     },
     /// The libraries of a server, through that server's own session.
     Views {
+        /// The server: its Id, or its name (any case, or the start of it if only one matches).
+        #[arg(value_name = "SERVER")]
         server_id: String,
+        /// Print a JSON array instead of lines.
         #[arg(long)]
         json: bool,
     },
     /// Items of a server (a page of them), through that server's own session.
     Items {
+        /// The server: its Id, or its name (any case, or the start of it if only one matches).
+        #[arg(value_name = "SERVER")]
         server_id: String,
+        /// List the children of this folder or library (an item Id); default: the top level.
         #[arg(long, value_name = "ID")]
         parent: Option<String>,
+        /// Search the whole server for items whose name matches.
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
+        /// The first item to list (0 is the first).
         #[arg(long, value_name = "N", default_value_t = 0)]
         start: u32,
-        #[arg(long, value_name = "N", default_value_t = 100)]
+        /// How many items to list, 1 or more.
+        #[arg(long, value_name = "N", default_value_t = 100,
+              value_parser = clap::value_parser!(u32).range(1..))]
         limit: u32,
+        /// Print a JSON object (total, start, items) instead of lines.
         #[arg(long)]
         json: bool,
     },
@@ -141,8 +259,10 @@ pub enum Command {
 pub enum ConnectCommand {
     /// Sign in with an Emby Connect name or e-mail; the password is read from standard input.
     Login {
+        /// Your Emby Connect name or e-mail address.
         #[arg(long, value_name = "NAME_OR_EMAIL")]
         user: String,
+        /// Read the password from the first line of standard input (it is never an argument).
         #[arg(long, required = true)]
         password_stdin: bool,
     },
@@ -154,26 +274,45 @@ pub enum ConnectCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ServerCommand {
-    /// Add a server by address; with --user, sign in with a local user (password from standard input).
+    /// Add a server by address; with --user, sign in with a local user (password from standard
+    /// input) and save nothing if that fails.
     Add {
+        /// The server's address: host, host:port or a URL (http:// or https://).
+        #[arg(value_name = "ADDRESS", value_parser = server_address)]
         url: String,
+        /// Sign in there as this local user.
         #[arg(long, value_name = "NAME", requires = "password_stdin")]
         user: Option<String>,
+        /// Read the password from the first line of standard input (needs --user).
         #[arg(long, requires = "user")]
         password_stdin: bool,
     },
     /// Remove a saved server.
-    Remove { id: String },
+    Remove {
+        /// The server: its Id, or its name (any case, or the start of it if only one matches).
+        #[arg(value_name = "SERVER")]
+        id: String,
+    },
     /// Sign out of one server (its token is revoked and dropped; the server stays saved).
-    Logout { id: String },
+    Logout {
+        /// The server: its Id, or its name (any case, or the start of it if only one matches).
+        #[arg(value_name = "SERVER")]
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum InvitationCommand {
     /// Accept an invitation (by server Id or Connect's id for it).
-    Accept { id: String },
+    Accept {
+        /// The server Id of the invitation (or Connect's id for it).
+        id: String,
+    },
     /// Reject an invitation.
-    Reject { id: String },
+    Reject {
+        /// The server Id of the invitation (or Connect's id for it).
+        id: String,
+    },
 }
 
 #[cfg(test)]
@@ -198,13 +337,16 @@ mod tests {
 
     #[test]
     fn global_options_are_accepted_before_the_command() {
-        let cli = Cli::try_parse_from([
-            "emby-tui",
-            "--connect-url",
-            "http://127.0.0.1:9/service/",
-            "connect",
-            "logout",
-        ])
+        let cli = Cli::try_parse_with(
+            &[
+                "emby-tui",
+                "--connect-url",
+                "http://127.0.0.1:9/service/",
+                "connect",
+                "logout",
+            ],
+            |_| None,
+        )
         .unwrap();
         assert_eq!(cli.global.connect_url, "http://127.0.0.1:9/service/");
         assert!(matches!(
@@ -240,5 +382,76 @@ mod tests {
         let err =
             Cli::try_parse_from(["emby-tui", "server", "add", "h", "--user", "x"]).unwrap_err();
         assert_eq!(err.exit_code(), 2, "--user needs --password-stdin");
+    }
+
+    #[test]
+    fn the_environment_fills_what_the_command_line_left_out_and_loses_to_it() {
+        let env = |k: &str| match k {
+            "EMBY_TUI_CONFIG_DIR" => Some("/env/dir".to_string()),
+            "EMBY_TUI_HEAD_START_MS" => Some("75".to_string()),
+            "EMBY_TUI_CONNECT_URL" => Some("http://env/service/".to_string()),
+            _ => None,
+        };
+        let cli = Cli::try_parse_with(&["emby-tui", "servers"], env).unwrap();
+        assert_eq!(cli.global.config_dir, Some(PathBuf::from("/env/dir")));
+        assert_eq!(cli.global.head_start_ms, 75);
+        assert_eq!(cli.global.connect_url, "http://env/service/");
+        assert_eq!(cli.global.remote_timeout_ms, 6000);
+        let cli = Cli::try_parse_with(
+            &[
+                "emby-tui",
+                "servers",
+                "--config-dir",
+                "/cli",
+                "--head-start-ms",
+                "5",
+            ],
+            env,
+        )
+        .unwrap();
+        assert_eq!(cli.global.config_dir, Some(PathBuf::from("/cli")));
+        assert_eq!(cli.global.head_start_ms, 5);
+        let bad = Cli::try_parse_with(&["emby-tui", "servers"], |k| {
+            (k == "EMBY_TUI_LOCAL_TIMEOUT_MS").then(|| "soon".to_string())
+        })
+        .unwrap_err();
+        assert!(bad.contains("EMBY_TUI_LOCAL_TIMEOUT_MS"), "{bad}");
+    }
+
+    #[test]
+    fn addresses_are_checked_strictly_when_parsed() {
+        for bad in ["htp://nas:8096", "my nas:8096", "", "   ", "http://"] {
+            let err = Cli::try_parse_from(["emby-tui", "server", "add", bad]).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{bad:?}");
+        }
+        let ok = Cli::try_parse_from(["emby-tui", "server", "add", "nas:8096"]).unwrap();
+        assert!(matches!(
+            ok.command,
+            Some(Command::Server(ServerCommand::Add { url, .. })) if url == "http://nas:8096"
+        ));
+        let err = Cli::try_parse_from(["emby-tui", "items", "x", "--limit", "0"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn every_option_of_every_command_has_a_help_line() {
+        use clap::CommandFactory;
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if arg.is_hide_set() || id == "help" || id == "version" {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "emby-tui", &mut missing);
+        assert!(missing.is_empty(), "options without help: {missing:?}");
     }
 }

@@ -78,6 +78,28 @@ pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// One readable line per item: Id, name (a folder ends with `/`), then its kind and year.
+pub fn item_line(i: &ItemOut) -> String {
+    let mut kind: Vec<String> = Vec::new();
+    if let Some(t) = &i.item_type {
+        kind.push(t.clone());
+    }
+    if let Some(y) = i.production_year {
+        kind.push(y.to_string());
+    }
+    let kind = if kind.is_empty() {
+        String::new()
+    } else {
+        format!("  ({})", kind.join(", "))
+    };
+    format!(
+        "{}  {}{}{kind}",
+        i.id.as_deref().unwrap_or("?"),
+        i.name.as_deref().unwrap_or(""),
+        if i.is_folder { "/" } else { "" }
+    )
+}
+
 /// One readable line per server.
 pub fn server_line(r: &ServerReport) -> String {
     let state = match r.state {

@@ -14,7 +14,7 @@ use crate::session::race::RaceConfig;
 use crate::session::{Hub, SessionConfig, SessionError};
 
 use super::args::{Command, ConnectCommand, GlobalOptions, InvitationCommand, ServerCommand};
-use super::output::{DiscoveredOut, ItemOut, ItemsPage, print_json, server_line};
+use super::output::{DiscoveredOut, ItemOut, ItemsPage, item_line, print_json, server_line};
 
 /// The config dir: `--config-dir`, else the platform's (e.g. ~/.config/emby-tui).
 pub fn config_dir(global: &GlobalOptions) -> anyhow::Result<PathBuf> {
@@ -188,6 +188,7 @@ async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow
             say!("{}", server_line(&report));
         }
         Command::Server(ServerCommand::Remove { id }) => {
+            let id = hub.server_named(&id)?;
             let was_connect = hub.remove_server(&id).await?;
             if was_connect {
                 tell!(
@@ -198,8 +199,9 @@ async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow
             }
         }
         Command::Server(ServerCommand::Logout { id }) => {
-            hub.server_sign_out(&id).await?;
-            tell!("Signed out of {id}.");
+            let id = hub.server_named(&id)?;
+            let report = hub.server_sign_out(&id).await?;
+            tell!("Signed out of {}.", report.name);
         }
         Command::Discover { json, timeout_ms } => {
             let found = hub.lan_servers(Duration::from_millis(timeout_ms)).await?;
@@ -253,7 +255,9 @@ async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow
             tell!("Rejected.");
         }
         Command::Views { server_id, json } => {
+            let server_id = hub.server_named(&server_id)?;
             let views = hub.views(&server_id).await?;
+            hub.mark_used(&server_id);
             let out: Vec<ItemOut> = views.items.iter().map(ItemOut::from).collect();
             if json {
                 print_json(&out)?;
@@ -275,6 +279,7 @@ async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow
             limit,
             json,
         } => {
+            let server_id = hub.server_named(&server_id)?;
             let query = ItemsQuery {
                 parent_id: parent,
                 recursive: search.as_ref().map(|_| true),
@@ -285,6 +290,7 @@ async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow
                 ..ItemsQuery::default()
             };
             let page = hub.items(&server_id, &query).await?;
+            hub.mark_used(&server_id);
             let out = ItemsPage {
                 total_record_count: page.total_record_count,
                 start_index: start,
@@ -294,12 +300,7 @@ async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow
                 print_json(&out)?;
             } else {
                 for i in &out.items {
-                    say!(
-                        "{}  {}{}",
-                        i.id.as_deref().unwrap_or("?"),
-                        i.name.as_deref().unwrap_or(""),
-                        if i.is_folder { "/" } else { "" }
-                    );
+                    say!("{}", item_line(i));
                 }
                 if let Some(total) = out.total_record_count {
                     tell!("{} of {total} from {start}", out.items.len());

@@ -78,6 +78,28 @@ pub enum Error {
 }
 
 impl Error {
+    /// What went wrong without naming the address (for a message that names it once itself):
+    /// "connection refused", "no answer within 6.0 s", "answered 500: …".
+    pub fn cause(&self) -> String {
+        match self {
+            Error::Unreachable { cause, .. } => cause.clone(),
+            Error::TimedOut { after, .. } => {
+                format!("no answer within {}", format_duration(*after))
+            }
+            Error::Status {
+                status, message, ..
+            } => format!("answered {status}: {message}"),
+            Error::NotUnderstood { detail, .. } => {
+                format!("answered, but not as an Emby Server does ({detail})")
+            }
+            Error::TooLarge { limit, .. } => format!("answered with more than {limit} bytes"),
+            Error::Redirected { status, to, .. } => format!(
+                "answered {status}, a redirect to {to}, which emby-tui does not follow (use that address if it is the server)"
+            ),
+            Error::InvalidAddress { reason, .. } => reason.clone(),
+        }
+    }
+
     /// True for HTTP 401: the token (or AccessKey, or password) was not accepted.
     pub fn is_unauthorized(&self) -> bool {
         self.status() == Some(401)

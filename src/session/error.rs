@@ -22,6 +22,17 @@ pub enum SessionError {
     WrongPassword,
     #[error("no saved server has the Id {0}")]
     UnknownServer(String),
+    #[error(
+        "no saved server is called or has the Id `{given}`{}; `emby-tui servers` lists them",
+        saved_names(saved)
+    )]
+    NoSuchServer { given: String, saved: Vec<String> },
+    #[error("`{given}` could be {}; give more of the name, or the Id", matches.join(" or "))]
+    AmbiguousServer { given: String, matches: Vec<String> },
+    #[error("no item `{item}` on {server}")]
+    NoItem { item: String, server: String },
+    #[error("cannot reach {address}: {cause}")]
+    CannotReach { address: String, cause: String },
     #[error("no waiting invitation matches {0}")]
     UnknownInvitation(String),
     #[error("{name} is unavailable: {reason}")]
@@ -32,4 +43,12 @@ pub enum SessionError {
     PinExpired,
     #[error("{0}")]
     Other(String),
+}
+
+fn saved_names(names: &[String]) -> String {
+    if names.is_empty() {
+        " (none is saved yet)".to_string()
+    } else {
+        format!(" (saved: {})", names.join(", "))
+    }
 }

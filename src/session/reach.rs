@@ -123,7 +123,7 @@ impl Reacher {
         self.anonymous(address.clone(), Some(timeout))
             .public_info()
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.cause())
     }
 
     /// The same reacher on a connection pool of its own, dropped with it.

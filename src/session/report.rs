@@ -29,7 +29,8 @@ pub struct ServerReport {
     pub error: Option<String>,
     /// "linked" or "guest" for a server shared through Emby Connect.
     pub link_type: Option<&'static str>,
-    /// Milliseconds since the Unix epoch of the last successful connection, 0 = never.
+    /// Milliseconds since the Unix epoch of the last time the user really used this server
+    /// (opened, browsed or signed in to it; being reached does not count), 0 = never.
     pub last_used_ms: u64,
 }
 
@@ -69,7 +70,7 @@ impl ServerReport {
                 LinkType::Linked => "linked",
                 LinkType::Guest => "guest",
             }),
-            last_used_ms: saved.date_last_accessed,
+            last_used_ms: saved.last_used_ms,
         }
     }
 

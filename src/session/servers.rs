@@ -70,8 +70,9 @@ impl From<&DiscoveredEntry> for SavedServer {
 /// The server list (protocol.md §5.3): saved entries, then discovered ones merged in, then the
 /// Connect list merged in (Connect wins for its own fields, including its LocalAddress, which the
 /// official JS client loses to a typo). When Connect listed its servers, a Connect entry it no
-/// longer lists is dropped; when the list could not be fetched nothing is dropped. Sorted by last
-/// use, most recent first (ties keep their order).
+/// longer lists is dropped; when the list could not be fetched nothing is dropped. The order is
+/// kept (new servers come last): rows do not move under the user while they look at them (the
+/// official clients re-sort by last access every time). See [`in_usual_order`].
 pub fn build_server_list(
     saved: &[SavedServer],
     discovered: &[DiscoveredEntry],
@@ -89,8 +90,18 @@ pub fn build_server_list(
             s.exchange_token.is_none() || listed.iter().any(|c| same_id(&c.system_id, &s.id))
         });
     }
-    list.sort_by_key(|s| std::cmp::Reverse(s.date_last_accessed));
     list
+}
+
+/// The order a list is shown in at start: last really used first, then by name (any case), then
+/// by Id. Applied once when the saved state is loaded, never during a run.
+pub fn in_usual_order(servers: &mut [SavedServer]) {
+    servers.sort_by(|a, b| {
+        b.last_used_ms
+            .cmp(&a.last_used_ms)
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then_with(|| a.id.cmp(&b.id))
+    });
 }
 
 #[cfg(test)]
@@ -221,25 +232,44 @@ mod tests {
     }
 
     #[test]
-    fn sorted_by_last_use_most_recent_first() {
+    fn merging_keeps_the_order_and_the_usual_order_is_last_used_then_name() {
         let saved = vec![
             SavedServer {
-                id: "old".into(),
+                id: "b".into(),
+                name: "beta".into(),
                 date_last_accessed: 1,
                 ..Default::default()
             },
             SavedServer {
-                id: "new".into(),
+                id: "a".into(),
+                name: "Alpha".into(),
                 date_last_accessed: 9,
                 ..Default::default()
             },
-            SavedServer {
-                id: "never".into(),
-                ..Default::default()
-            },
         ];
-        let list = build_server_list(&saved, &[], &ConnectList::NotSignedIn);
+        let list = build_server_list(
+            &saved,
+            &[DiscoveredEntry {
+                id: "c".into(),
+                name: "Attic".into(),
+                address: "http://c".into(),
+            }],
+            &ConnectList::NotSignedIn,
+        );
         let ids: Vec<_> = list.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(ids, vec!["new", "old", "never"]);
+        assert_eq!(ids, vec!["b", "a", "c"], "a merge never reorders");
+        let mut list = list;
+        list[0].last_used_ms = 5; // beta was opened
+        in_usual_order(&mut list);
+        let ids: Vec<_> = list.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec!["b", "a", "c"],
+            "used first, then Alpha, Attic by name"
+        );
+        list[0].last_used_ms = 0;
+        in_usual_order(&mut list);
+        let ids: Vec<_> = list.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, vec!["a", "c", "b"]);
     }
 }

@@ -128,9 +128,17 @@ pub struct SavedServer {
     /// they sign in explicitly.
     #[serde(default)]
     pub signed_out: bool,
+    /// Milliseconds since the Unix epoch of the last time the user really used this server
+    /// (opened it, browsed it, signed in there); 0 = never. Being reached does not count.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub last_used_ms: u64,
     /// Where `access_token` came from (absent in files of earlier versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_from: Option<TokenSource>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// How a server's token was obtained.
@@ -187,6 +195,7 @@ pub fn add_or_update(servers: &mut Vec<SavedServer>, incoming: SavedServer) {
         return;
     };
     existing.date_last_accessed = existing.date_last_accessed.max(incoming.date_last_accessed);
+    existing.last_used_ms = existing.last_used_ms.max(incoming.last_used_ms);
     if incoming.access_token.is_some() {
         existing.access_token = incoming.access_token;
         existing.user_id = incoming.user_id;
@@ -561,6 +570,7 @@ fn merge_server(b: &SavedServer, o: &SavedServer, t: &SavedServer) -> SavedServe
         ),
         link_type: pick(&b.link_type, &o.link_type, &t.link_type),
         date_last_accessed: o.date_last_accessed.max(t.date_last_accessed),
+        last_used_ms: o.last_used_ms.max(t.last_used_ms),
         last_connection_mode: pick(
             &b.last_connection_mode,
             &o.last_connection_mode,

@@ -26,26 +26,53 @@ impl Hub {
             .await
     }
 
-    /// A page of items (children of a folder, a search, ...).
+    /// A page of items (children of a folder, a search, ...). An unknown folder is
+    /// [`SessionError::NoItem`].
     pub async fn items(
         &self,
         server_id: &str,
         query: &ItemsQuery,
     ) -> Result<QueryResult<BaseItemDto>, SessionError> {
-        self.call(server_id, true, |c| {
-            let q = query.clone();
-            async move { c.items(&q).await }
-        })
-        .await
+        let result = self
+            .call(server_id, true, |c| {
+                let q = query.clone();
+                async move { c.items(&q).await }
+            })
+            .await;
+        self.item_not_found(server_id, query.parent_id.as_deref(), result)
     }
 
-    /// One item with all its fields.
+    /// One item with all its fields. An unknown item is [`SessionError::NoItem`].
     pub async fn item(&self, server_id: &str, item_id: &str) -> Result<BaseItemDto, SessionError> {
-        self.call(server_id, true, |c| {
-            let id = item_id.to_string();
-            async move { c.item(&id).await }
-        })
-        .await
+        let result = self
+            .call(server_id, true, |c| {
+                let id = item_id.to_string();
+                async move { c.item(&id).await }
+            })
+            .await;
+        self.item_not_found(server_id, Some(item_id), result)
+    }
+
+    /// A 404 about `item` said in words of items and servers, not of API paths and user ids.
+    fn item_not_found<T>(
+        &self,
+        server_id: &str,
+        item: Option<&str>,
+        result: Result<T, SessionError>,
+    ) -> Result<T, SessionError> {
+        match (result, item) {
+            (Err(SessionError::Emby(e)), Some(item)) if e.is_not_found() => {
+                Err(SessionError::NoItem {
+                    item: item.to_string(),
+                    server: self
+                        .report(server_id)
+                        .map(|r| r.name)
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| server_id.to_string()),
+                })
+            }
+            (result, _) => result,
+        }
     }
 
     /// Marks an item played or not.
@@ -76,11 +103,12 @@ impl Hub {
         .await
     }
 
-    /// The home of a server: its libraries first (a failure there fails the home), then
+    /// The home of a server (opening it counts as using it): its libraries first (a failure there fails the home), then
     /// Continue Watching, Next Up and the latest per library all at once (a row that fails is
     /// left empty and logged).
     pub async fn home(&self, server_id: &str) -> Result<Home, SessionError> {
         let views = self.views(server_id).await?.items;
+        self.mark_used(server_id);
         let resume_q = ItemsQuery {
             limit: Some(HOME_ROW),
             recursive: Some(true),

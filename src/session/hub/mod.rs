@@ -325,7 +325,8 @@ impl Hub {
             source,
         })?;
         let mut store = CredentialsStore::new(&cfg.config_dir);
-        let (creds, aside) = store.load()?;
+        let (mut creds, aside) = store.load()?;
+        super::servers::in_usual_order(&mut creds.servers);
         let notices: Vec<String> = aside.iter().map(SetAside::to_string).collect();
         let device_id = files::device_id(&cfg.config_dir).map_err(|e| {
             SessionError::Other(format!(
@@ -454,6 +455,24 @@ impl Hub {
             connect_user: connect_user_name(&st.creds.connect),
             servers,
             notices: std::mem::take(&mut st.notices),
+        }
+    }
+
+    /// The user really used this server (opened or browsed it): it comes first in the list at
+    /// the next start. Saved at once; a failure to save is only logged.
+    pub fn mark_used(&self, server_id: &str) {
+        {
+            let mut st = self.lock();
+            let Some(s) = st.saved_mut(server_id) else {
+                return;
+            };
+            s.last_used_ms = now_ms();
+        }
+        if let Some(report) = self.report(server_id) {
+            self.emit(Event::Server(Box::new(report)));
+        }
+        if let Err(e) = self.save() {
+            tracing::warn!(error = %e, "saving failed");
         }
     }
 

@@ -44,7 +44,22 @@ impl Hub {
             ..Default::default()
         };
         let reacher = &self.inner.reacher;
-        let (verified, latency, info) = self.find(&probe, None, &address).await?;
+        let (verified, latency, info) = match reacher.find(&probe, None).await {
+            Ok(found) => found,
+            // one address tried: say what went wrong there, naming it once
+            Err(f) if f.attempts.len() == 1 => {
+                return Err(SessionError::CannotReach {
+                    address,
+                    cause: f.attempts[0].1.to_string(),
+                });
+            }
+            Err(f) => {
+                return Err(SessionError::Unavailable {
+                    name: address,
+                    reason: f.to_string(),
+                });
+            }
+        };
         let id = info
             .id
             .clone()
@@ -167,6 +182,40 @@ impl Hub {
             })
     }
 
+    /// The Id of the saved server `given` names: its Id, else its name, else the start of its
+    /// name (any case) when only one server's name starts so.
+    pub fn server_named(&self, given: &str) -> Result<String, SessionError> {
+        let st = self.lock();
+        let servers = &st.creds.servers;
+        if let Some(s) = servers.iter().find(|s| same_id(&s.id, given)) {
+            return Ok(s.id.clone());
+        }
+        let wanted = given.trim().to_lowercase();
+        let named: Vec<&SavedServer> = servers
+            .iter()
+            .filter(|s| s.name.to_lowercase() == wanted)
+            .collect();
+        let candidates = if named.is_empty() {
+            servers
+                .iter()
+                .filter(|s| !wanted.is_empty() && s.name.to_lowercase().starts_with(&wanted))
+                .collect()
+        } else {
+            named
+        };
+        match candidates.as_slice() {
+            [one] => Ok(one.id.clone()),
+            [] => Err(SessionError::NoSuchServer {
+                given: given.to_string(),
+                saved: servers.iter().map(display_name).collect(),
+            }),
+            many => Err(SessionError::AmbiguousServer {
+                given: given.to_string(),
+                matches: many.iter().map(|s| display_name(s)).collect(),
+            }),
+        }
+    }
+
     fn saved_copy(&self, server_id: &str) -> Result<SavedServer, SessionError> {
         self.lock()
             .saved(server_id)
@@ -258,7 +307,8 @@ impl Hub {
         })
     }
 
-    /// Applies a local sign-in (it replaces whatever sign-in the entry had) and saves.
+    /// Applies a local sign-in (it replaces whatever sign-in the entry had; signing in counts as
+    /// using the server) and saves.
     fn apply_local_sign_in(&self, mut reached: Reached) -> Result<ServerReport, SessionError> {
         let id = reached.server_id.clone();
         {
@@ -268,6 +318,7 @@ impl Hub {
                 .ok_or_else(|| SessionError::UnknownServer(id.clone()))?;
             s.signed_out = false;
             s.token_from = Some(TokenSource::Local);
+            s.last_used_ms = now_ms();
             // the sign-in it replaces is the current one, whatever it was
             reached.from = Box::new(s.clone());
         }
