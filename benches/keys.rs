@@ -1,5 +1,5 @@
 //! `cargo bench --bench keys`: key-to-frame latency of the real terminal UI. Runs the release
-//! `emby-tui --demo` in a pseudo-terminal, presses → and ← on the sign-in pane (each press
+//! `emby-tui --demo` in a pseudo-terminal, presses Ctrl-N and Ctrl-P on the sign-in pane (each press
 //! switches between Emby Connect and the PIN), and times from writing the key to the screen,
 //! read back through a VT100 emulator, showing the change. Prints median / p95 / max for the
 //! README.
@@ -45,11 +45,11 @@ fn main() {
     pty.until(Instant::now(), limit, "the sign-in pane", connect_shown);
     let mut times = Vec::with_capacity(PRESSES);
     for i in 0..WARM_UP + PRESSES {
-        // → leaves Emby Connect for the PIN, ← comes back
+        // Ctrl-N leaves Emby Connect for the PIN, Ctrl-P comes back
         let (key, shows_connect) = if i % 2 == 0 {
-            ("\u{1b}[C", false)
+            ("\u{e}", false)
         } else {
-            ("\u{1b}[D", true)
+            ("\u{10}", true)
         };
         let start = Instant::now();
         pty.write(key.as_bytes());
@@ -67,7 +67,7 @@ fn main() {
 
     times.sort();
     println!(
-        "key to frame ({PRESSES} presses of →/← on the sign-in pane, release --demo, \
+        "key to frame ({PRESSES} presses of Ctrl-N/Ctrl-P on the sign-in pane, release --demo, \
          {COLS}x{ROWS} pty): median {}, p95 {}, max {}",
         ms(percentile(&times, 0.5)),
         ms(percentile(&times, 0.95)),

@@ -19,7 +19,7 @@ pub fn hint(pin_page: &str) -> DemoHint {
         lines: vec![
             "Demo: a simulated Emby Connect and four servers run inside this program on loopback ports.".into(),
             "Sign in with Emby Connect as  demo  with the password  demo  (type, Tab, type, Enter).".into(),
-            format!("Or choose the PIN (→) and confirm it at {pin_page} as demo."),
+            format!("Or choose the PIN (Ctrl-N) and confirm it at {pin_page} as demo."),
             "Then watch the servers fill in: Living Room is reached locally, Cabin only remotely (its".into(),
             "LocalAddress is black-holed), Friend's Server is shared with you as a guest, and Grandpa's".into(),
             "Server has invited you (i on the servers pane). Enter opens a server; s back to the list.".into(),

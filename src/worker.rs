@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::app::{Action, Effect, Invitation, Loaded, PinCheck, Request};
-use crate::emby::server::ItemsQuery;
+use crate::emby::server::{ItemsQuery, SortOrder};
 use crate::session::hub::DISCOVER_FOR;
 use crate::session::{Event, Hub, SessionConfig, SessionError, Snapshot};
 
@@ -173,6 +173,7 @@ async fn load(hub: &Hub, server_id: &str, request: Request) -> Result<Loaded, St
         Request::Page {
             parent_id,
             search,
+            order,
             start,
             limit,
         } => {
@@ -182,7 +183,15 @@ async fn load(hub: &Hub, server_id: &str, request: Request) -> Result<Loaded, St
                 search_term: search,
                 start_index: Some(start as u32),
                 limit: Some(limit as u32),
-                sort_by: vec!["SortName".into()],
+                sort_by: order.sort.api().iter().map(|s| s.to_string()).collect(),
+                sort_order: Some(if order.descending {
+                    SortOrder::Descending
+                } else {
+                    SortOrder::Ascending
+                }),
+                filters: order.shown.api().into_iter().map(str::to_string).collect(),
+                genres: order.genre.clone().into_iter().collect(),
+                years: order.year_list(),
                 enable_total_record_count: Some(true),
                 ..Default::default()
             };
@@ -201,6 +210,9 @@ async fn load(hub: &Hub, server_id: &str, request: Request) -> Result<Loaded, St
                     error: e.to_string(),
                 },
             })
+        }
+        Request::Genres { parent_id } => {
+            text(hub.genres(server_id, parent_id.as_deref()).await).map(Loaded::Genres)
         }
         Request::Item(id) => {
             text(hub.item(server_id, &id).await).map(|it| Loaded::Item(Box::new(it)))

@@ -216,7 +216,7 @@ fn a_hangup_restores_the_terminal_and_exits() {
 }
 
 /// The method line of the sign-in pane switches between Emby Connect (with its name field) and
-/// the PIN on →/←. Each press must show within a frame, not on the next clock tick: the median
+/// the PIN on Ctrl-N/Ctrl-P. Each press must show within a frame, not on the next clock tick: the median
 /// over 20 presses stays under a generous 150 ms (a frame is 16 ms; the figure is in
 /// `cargo bench --bench keys`).
 #[test]
@@ -226,9 +226,9 @@ fn each_key_shows_on_screen_at_once_not_on_the_next_tick() {
     let mut times = Vec::new();
     for i in 0..20 {
         let (key, connect_shown) = if i % 2 == 0 {
-            ("\u{1b}[C", false)
+            ("\u{e}", false)
         } else {
-            ("\u{1b}[D", true)
+            ("\u{10}", true)
         };
         let start = Instant::now();
         s.write_now(key);

@@ -11,7 +11,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use emby_tui::app::browse::View;
 use emby_tui::app::paging::KEEP_PAGES;
 use emby_tui::app::signin::{Method, PIN_POLL_MS, PinView};
-use emby_tui::app::{Action, Effect, Pane, State, update};
+use emby_tui::app::{Action, Effect, Overlay, Pane, State, update};
 use emby_tui::sim::{AddressKind, Fault};
 use emby_tui::sim::{Scenario, Sim};
 
@@ -71,6 +71,13 @@ impl Harness {
 
     fn key(&mut self, code: KeyCode) {
         self.act(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.act(Action::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
     }
 
     fn press(&mut self, c: char) {
@@ -303,7 +310,7 @@ async fn a_wrong_connect_password_is_shown_and_the_name_kept() {
 async fn a_pin_is_shown_renewed_when_it_expires_and_signs_in_once_confirmed() {
     let mut h = Harness::new("demo.toml").await;
     h.act(Action::Tick(1_000));
-    h.key(KeyCode::Right);
+    h.ctrl('n');
     assert_eq!(h.state.signin.method, Method::Pin);
     h.until("a PIN", |s| shown_pin(s).is_some()).await;
     let first = shown_pin(&h.state).unwrap();
@@ -330,7 +337,7 @@ async fn a_pin_is_shown_renewed_when_it_expires_and_signs_in_once_confirmed() {
 async fn sign_in_by_address_with_a_public_user_then_sign_out_and_remove() {
     let mut h = Harness::new("demo.toml").await;
     let living = h.sim.server("Living Room").unwrap();
-    h.key(KeyCode::Left);
+    h.ctrl('p');
     assert_eq!(h.state.signin.method, Method::Address);
     h.typed(&living.local_url);
     h.key(KeyCode::Enter);
@@ -368,8 +375,14 @@ async fn sign_in_by_address_with_a_public_user_then_sign_out_and_remove() {
             .is_some_and(|r| r.state == "sign_in_required")
     })
     .await;
-    // remove it
+    // remove it: asked first; any key but y keeps it
     h.press('D');
+    assert!(matches!(h.state.overlay, Some(Overlay::Confirm(_))));
+    h.press('j');
+    assert!(h.state.overlay.is_none());
+    assert_eq!(h.state.servers.rows.len(), 1, "a no keeps the server");
+    h.press('D');
+    h.press('y');
     h.until("removed", |s| s.servers.rows.is_empty()).await;
     h.sim.shutdown().await;
 }
@@ -535,7 +548,7 @@ async fn a_connect_service_that_never_answers_does_not_hold_up_browsing_a_server
     h.press('c');
     assert_eq!(h.state.pane, Pane::SignIn);
     h.act(Action::Tick(1_000));
-    h.key(KeyCode::Right);
+    h.ctrl('n');
     assert_eq!(h.state.signin.method, Method::Pin);
     h.key(KeyCode::Esc);
     h.select_server("Living Room");
@@ -553,6 +566,11 @@ async fn signing_out_of_connect_keeps_the_servers_and_their_addresses() {
     let mut h = Harness::new("demo.toml").await;
     h.sign_in_connect("demo", "demo").await;
     h.press('C');
+    let Some(Overlay::Confirm(c)) = &h.state.overlay else {
+        panic!("C asks first")
+    };
+    assert!(c.question.contains("Sign out of Emby Connect"), "{c:?}");
+    h.key(KeyCode::Enter);
     h.until("signed out of Connect", |s| s.connect_user.is_none())
         .await;
     let rows = &h.state.servers.rows;
@@ -663,5 +681,145 @@ async fn names_from_a_hostile_server_reach_the_screen_without_control_characters
             .all(|c| !c.symbol().chars().any(char::is_control)),
         "a control character reached the screen"
     );
+    h.sim.shutdown().await;
+}
+
+/// The list in front, once its first page is here.
+fn front_list(s: &State) -> Option<&emby_tui::app::browse::ListView> {
+    match &s.sessions.get(s.active)?.current().view {
+        View::List(l) if l.list.total.is_some() && l.list.selected().is_some() => Some(l),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn a_list_sorts_and_filters_on_the_server_and_keeps_the_choice_per_library() {
+    let mut h = Harness::new("demo.toml").await;
+    h.sign_in_connect("demo", "demo").await;
+    h.select_server("Living Room");
+    h.key(KeyCode::Enter);
+    h.home_loaded().await;
+    h.key(KeyCode::Enter); // Movies
+    h.until("Movies", |s| front_list(s).is_some()).await;
+    let total = front_list(&h.state).unwrap().list.len();
+    let living = h.sim.server("Living Room").unwrap().id;
+    let last_items_query = |h: &Harness| {
+        h.sim
+            .requests(&living, AddressKind::Local)
+            .into_iter()
+            .rev()
+            .find(|r| r.path.to_ascii_lowercase().ends_with("/items"))
+            .unwrap()
+            .query
+    };
+    // sort by date added, newest first: the server sorts
+    h.press('o');
+    h.until("sorted", |s| {
+        front_list(s).is_some_and(|l| l.order.sort == emby_tui::app::order::SortKey::DateAdded)
+    })
+    .await;
+    let q = last_items_query(&h);
+    assert!(
+        q.contains("SortBy=DateCreated") && q.contains("SortOrder=Descending"),
+        "{q}"
+    );
+    // mark the first one played, then show only what is unplayed
+    h.press('p');
+    h.until("played", |s| {
+        front_list(s)
+            .and_then(|l| l.list.selected())
+            .is_some_and(|i| i.user_data.as_ref().and_then(|u| u.played) == Some(true))
+    })
+    .await;
+    let played_id = front_list(&h.state)
+        .unwrap()
+        .list
+        .selected()
+        .unwrap()
+        .id
+        .clone();
+    h.press('F');
+    h.until("unplayed only", |s| {
+        front_list(s).is_some_and(|l| l.order.shown == emby_tui::app::order::Shown::Unplayed)
+    })
+    .await;
+    let l = front_list(&h.state).unwrap();
+    assert!(l.list.len() < total, "the played ones are not shown");
+    for i in 0..l.list.len().min(100) {
+        let it = l.list.get(i).unwrap();
+        assert_ne!(it.id, played_id);
+        assert_ne!(it.user_data.as_ref().and_then(|u| u.played), Some(true));
+    }
+    assert!(last_items_query(&h).contains("Filters=IsUnplayed"));
+    // a genre (asked of the server once), then a year range typed in
+    h.press('#');
+    h.until("a genre", |s| {
+        front_list(s).is_some_and(|l| l.order.genre.is_some())
+    })
+    .await;
+    assert!(
+        last_items_query(&h).contains("Genres="),
+        "{}",
+        last_items_query(&h)
+    );
+    assert!(front_list(&h.state).unwrap().list.len() < total);
+    h.press('Y');
+    h.typed("1960-2030");
+    h.key(KeyCode::Enter);
+    h.until("years", |s| {
+        front_list(s).is_some_and(|l| l.order.years.is_some())
+    })
+    .await;
+    assert!(last_items_query(&h).contains("Years=1960"));
+    // the heading says it, and the choice is kept for this library
+    let heading_order = front_list(&h.state).unwrap().order.describe().unwrap();
+    assert!(
+        heading_order.starts_with("by date added ↓ · unplayed"),
+        "{heading_order}"
+    );
+    h.key(KeyCode::Esc); // back home
+    h.key(KeyCode::Enter); // Movies again
+    h.until("Movies again", |s| front_list(s).is_some()).await;
+    assert_eq!(
+        front_list(&h.state).unwrap().order.describe().unwrap(),
+        heading_order
+    );
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_new_search_replaces_the_last_results_and_starts_from_the_last_query_selected() {
+    let mut h = Harness::new("demo.toml").await;
+    h.sign_in_connect("demo", "demo").await;
+    h.select_server("Living Room");
+    h.key(KeyCode::Enter);
+    h.home_loaded().await;
+    let depth = h.state.sessions[0].stack.len();
+    h.press('/');
+    h.typed("crim");
+    h.key(KeyCode::Enter);
+    h.until("results", |s| {
+        front_list(s).is_some()
+            || matches!(&s.sessions[0].current().view, View::List(l) if l.list.total.is_some())
+    })
+    .await;
+    h.press('/');
+    let Some(Overlay::Search(field)) = &h.state.overlay else {
+        panic!("the search prompt")
+    };
+    assert_eq!(field.value(), "crim");
+    assert!(field.is_selected(), "the last query is selected");
+    h.typed("signal");
+    let Some(Overlay::Search(field)) = &h.state.overlay else {
+        panic!()
+    };
+    assert_eq!(field.value(), "signal", "typing replaced the last query");
+    h.key(KeyCode::Enter);
+    assert_eq!(
+        h.state.sessions[0].stack.len(),
+        depth + 1,
+        "one results level, not two"
+    );
+    assert_eq!(h.screen().title, "Search: signal");
     h.sim.shutdown().await;
 }

@@ -8,7 +8,9 @@ use ratatui::backend::TestBackend;
 
 use emby_tui::app::signin::DemoHint;
 use emby_tui::app::{Action, HomeData, Invitation, Loaded, Pane, State, update};
-use emby_tui::emby::models::{BaseItemDto, MediaSourceInfo, MediaStream, UserItemDataDto};
+use emby_tui::emby::models::{
+    BaseItemDto, BaseItemPerson, MediaSourceInfo, MediaStream, UserItemDataDto,
+};
 use emby_tui::session::Event;
 use emby_tui::session::{Probed, ServerReport};
 
@@ -31,6 +33,13 @@ fn listed(s: &mut State, rows: Vec<ServerReport>) {
     for id in ids {
         act(s, Action::Session(Event::Reaching(id)));
     }
+}
+
+fn ctrl(s: &mut State, c: char) {
+    act(
+        s,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    );
 }
 
 fn key(s: &mut State, code: KeyCode) {
@@ -209,7 +218,7 @@ fn sign_in_connect_wrong_password_keeps_the_name() {
 fn sign_in_pin_shown_large_with_a_countdown() {
     let mut s = fresh();
     s.pane = Pane::SignIn;
-    key(&mut s, KeyCode::Right);
+    ctrl(&mut s, 'n');
     act(&mut s, Action::PinCreated(Ok("4821".into())));
     act(&mut s, Action::Tick(NOW + 65_000));
     insta::assert_snapshot!(draw(&s));
@@ -219,7 +228,7 @@ fn sign_in_pin_shown_large_with_a_countdown() {
 fn sign_in_by_address_picks_a_public_user() {
     let mut s = fresh();
     s.pane = Pane::SignIn;
-    key(&mut s, KeyCode::Left);
+    ctrl(&mut s, 'p');
     typed(&mut s, "192.168.1.20:8096");
     key(&mut s, KeyCode::Enter);
     act(
@@ -242,7 +251,7 @@ fn sign_in_by_address_picks_a_public_user() {
 fn sign_in_by_address_unreachable() {
     let mut s = fresh();
     s.pane = Pane::SignIn;
-    key(&mut s, KeyCode::Left);
+    ctrl(&mut s, 'p');
     typed(&mut s, "10.9.9.9");
     key(&mut s, KeyCode::Enter);
     act(
@@ -343,9 +352,10 @@ fn session_list_error() {
     insta::assert_snapshot!(draw(&s));
 }
 
-#[test]
-fn session_item_details() {
+/// A session showing a film's details, on a `w` x `h` terminal.
+fn details_state(w: u16, h: u16) -> State {
     let mut s = session_with_home();
+    act(&mut s, Action::Resize(w, h));
     for _ in 0..2 {
         key(&mut s, KeyCode::Char('j'));
     }
@@ -356,6 +366,26 @@ fn session_item_details() {
     it.genres = vec!["Drama".into(), "Adventure".into()];
     it.official_rating = Some("PG-13".into());
     it.community_rating = Some(7.4);
+    it.run_time_ticks = Some(100 * 60 * 10_000_000);
+    it.user_data = Some(UserItemDataDto {
+        playback_position_ticks: Some(42 * 60 * 10_000_000),
+        ..Default::default()
+    });
+    let person = |name: &str, role: Option<&str>, kind: &str| BaseItemPerson {
+        name: Some(name.into()),
+        role: role.map(Into::into),
+        person_type: Some(kind.into()),
+        ..Default::default()
+    };
+    it.people = vec![
+        person("Ada Moreau", Some("The Keeper"), "Actor"),
+        person("Ben Okafor", Some("Mara"), "Actor"),
+        person("Clara Lindqvist", None, "Actor"),
+        person("Dev Ramesh", Some("The Pilot"), "Actor"),
+        person("Elena Petrova", Some("June"), "Actor"),
+        person("Finn Walsh", None, "Director"),
+        person("Grace Tanaka", None, "Writer"),
+    ];
     it.media_sources = vec![MediaSourceInfo {
         container: Some("mkv".into()),
         bitrate: Some(8_000_000),
@@ -371,6 +401,16 @@ fn session_item_details() {
                 display_title: Some("English AAC stereo".into()),
                 ..Default::default()
             },
+            MediaStream {
+                stream_type: Some("Audio".into()),
+                display_title: Some("French AC3 5.1".into()),
+                ..Default::default()
+            },
+            MediaStream {
+                stream_type: Some("Subtitle".into()),
+                display_title: Some("English (SRT)".into()),
+                ..Default::default()
+            },
         ],
         ..Default::default()
     }];
@@ -382,6 +422,79 @@ fn session_item_details() {
             result: Ok(Loaded::Item(Box::new(it))),
         },
     );
+    s
+}
+
+#[test]
+fn session_item_details() {
+    insta::assert_snapshot!(draw(&details_state(100, 30)));
+}
+
+#[test]
+fn details_at_80x24() {
+    insta::assert_snapshot!(draw(&details_state(80, 24)));
+}
+
+#[test]
+fn details_at_160x48() {
+    insta::assert_snapshot!(draw(&details_state(160, 48)));
+}
+
+/// The servers pane with long addresses, a long error and a long message.
+fn servers_state(w: u16, h: u16) -> State {
+    let mut rows = servers();
+    rows[1].address = Some("https://cabin-in-the-woods.example.net:8920/emby-proxy".into());
+    rows[1].remote_address = rows[1].address.clone();
+    let mut s = started(rows);
+    act(&mut s, Action::Resize(w, h));
+    act(&mut s, Action::Session(Event::Refreshed));
+    s.servers.message = Some(emby_tui::app::Message::error(
+        "the Emby Connect server list could not be fetched (https://connect.emby.media/service/servers did not answer within 6.0 s); saved servers are kept and were reached with what is stored",
+    ));
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Char('j'));
+    s
+}
+
+#[test]
+fn servers_at_80x24() {
+    let screen = draw(&servers_state(80, 24));
+    // what matters stays readable: the start and the port of an address, user and state
+    assert!(screen.contains("https://cabin"), "{screen}");
+    assert!(screen.contains("8920"), "{screen}");
+    assert!(screen.contains("signed in"), "{screen}");
+    assert!(screen.contains("demo (guest)"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn servers_at_160x48() {
+    let screen = draw(&servers_state(160, 48));
+    // the message is cut between words, never inside one
+    let message = screen
+        .lines()
+        .find(|l| l.contains("Emby Connect server list"))
+        .unwrap();
+    let last_word = message.trim_end().trim_end_matches('"').trim_end();
+    assert!(last_word.ends_with('…'), "{message}");
+    let before = last_word.trim_end_matches('…');
+    assert!(
+        before.ends_with(' ') || before.rsplit(' ').next().is_some_and(|w| {
+            "the Emby Connect server list could not be fetched (https://connect.emby.media/service/servers did not answer within 6.0 s); saved servers are kept and were reached with what is stored"
+                .split(' ')
+                .any(|word| word == w)
+        }),
+        "{message}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn removing_a_server_asks_first() {
+    let mut s = started(servers());
+    act(&mut s, Action::Session(Event::Refreshed));
+    key(&mut s, KeyCode::Char('D'));
     insta::assert_snapshot!(draw(&s));
 }
 
@@ -493,7 +606,7 @@ fn no_size_from_1x1_up_panics() {
     s.pane = Pane::SignIn;
     typed(&mut s, &"long name ".repeat(20));
     states.push(s.clone());
-    key(&mut s, KeyCode::Right);
+    ctrl(&mut s, 'n');
     act(&mut s, Action::PinCreated(Ok("1234".into())));
     states.push(s.clone());
     s.signin

@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::order::ListOrder;
 use crate::emby::Secret;
 use crate::emby::models::{BaseItemDto, UserItemDataDto};
 use crate::session::{Event, Probed, ServerReport};
@@ -128,12 +129,18 @@ pub enum Effect {
 pub enum Request {
     /// Libraries, Continue Watching, Next Up and Latest per library.
     Home,
-    /// One page of a folder's children (or of a search across the server).
+    /// One page of a folder's children (or of a search across the server), sorted and
+    /// filtered as `order` says.
     Page {
         parent_id: Option<String>,
         search: Option<String>,
+        order: ListOrder,
         start: usize,
         limit: usize,
+    },
+    /// The genres of the items under a folder (for the genre filter).
+    Genres {
+        parent_id: Option<String>,
     },
     /// One item with all its fields.
     Item(String),
@@ -162,6 +169,7 @@ pub enum Loaded {
         error: String,
     },
     Item(Box<BaseItemDto>),
+    Genres(Vec<String>),
     UserData {
         item_id: String,
         data: UserItemDataDto,

@@ -2,7 +2,9 @@
 
 use super::action::{Effect, HomeData, Loaded, Request};
 use super::keymap::Command;
+use super::order::ListOrder;
 use super::paging::{PAGE_SIZE, PagedList};
+use super::text::TextInput;
 use super::{Overlay, Pane, State};
 use crate::emby::models::{BaseItemDto, UserItemDataDto};
 
@@ -129,6 +131,41 @@ pub struct ListView {
     pub parent_id: Option<String>,
     pub search: Option<String>,
     pub list: PagedList,
+    /// How it is sorted and filtered (kept per library, see [`State::list_orders`]).
+    pub order: ListOrder,
+    /// The genres under this folder, once asked for (the genre filter steps through them).
+    pub genres: Option<Vec<String>>,
+    /// The genre key was pressed before the genres came: take the first when they do.
+    pub genre_wanted: bool,
+}
+
+impl ListView {
+    /// A list of `parent_id`'s children, or of a search, sorted and filtered as `order` says.
+    pub fn new(parent_id: Option<String>, search: Option<String>, order: ListOrder) -> ListView {
+        ListView {
+            parent_id,
+            search,
+            list: PagedList::default(),
+            order,
+            genres: None,
+            genre_wanted: false,
+        }
+    }
+
+    /// The key its order is kept under in [`State::list_orders`].
+    pub fn order_key(&self, server_id: &str) -> String {
+        order_key(server_id, self.parent_id.as_deref(), self.search.is_some())
+    }
+}
+
+/// Where a list's order is kept: per server and folder (all searches of a server share one).
+pub fn order_key(server_id: &str, parent_id: Option<&str>, search: bool) -> String {
+    let place = if search {
+        "search"
+    } else {
+        parent_id.unwrap_or("top")
+    };
+    format!("{}/{place}", server_id.to_ascii_lowercase())
 }
 
 /// One item with all its fields.
@@ -198,6 +235,7 @@ pub(crate) fn page_effects(server_id: &str, screen: &mut Screen, height: usize) 
             request: Request::Page {
                 parent_id: lv.parent_id.clone(),
                 search: lv.search.clone(),
+                order: lv.order.clone(),
                 start: p * PAGE_SIZE,
                 limit: PAGE_SIZE,
             },
@@ -241,15 +279,19 @@ fn open_item(state: &mut State, item: BaseItemDto, details: bool) -> Vec<Effect>
     };
     let title = name_of(&item);
     if is_container(&item) && !details {
-        push_screen(
-            state,
-            title,
-            View::List(ListView {
-                parent_id: Some(id),
-                search: None,
-                list: PagedList::default(),
-            }),
-        )
+        push_screen(state, title, {
+            let server_id = state
+                .sessions
+                .get(state.active)
+                .map(|s| s.server_id.clone())
+                .unwrap_or_default();
+            let order = state
+                .list_orders
+                .get(&order_key(&server_id, Some(&id), false))
+                .cloned()
+                .unwrap_or_default();
+            View::List(ListView::new(Some(id), None, order))
+        })
     } else {
         push_screen(
             state,
@@ -399,18 +441,56 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
                 request,
             }];
         }
+        Command::Sort | Command::ReverseOrder | Command::Filter => {
+            return change_order(state, |o, _| match cmd {
+                Command::Sort => o.next_sort(),
+                Command::ReverseOrder => o.reverse(),
+                _ => o.next_shown(),
+            });
+        }
+        Command::Genre => {
+            let generation = screen.generation;
+            let View::List(l) = &mut screen.view else {
+                return Vec::new();
+            };
+            if l.genres.is_none() {
+                // ask once; the first genre is taken when they come
+                l.genre_wanted = true;
+                return vec![Effect::Load {
+                    server_id,
+                    generation,
+                    request: Request::Genres {
+                        parent_id: l.parent_id.clone(),
+                    },
+                }];
+            }
+            return change_order(state, |o, genres| o.next_genre(genres));
+        }
+        Command::Years => {
+            if let View::List(l) = &screen.view {
+                let typed = match l.order.years {
+                    Some((a, b)) if a == b => a.to_string(),
+                    Some((a, b)) => format!("{a}-{b}"),
+                    None => String::new(),
+                };
+                let mut field = TextInput::new(&typed);
+                field.select_all();
+                state.overlay = Some(Overlay::Years(field));
+            }
+        }
         Command::Search => {
-            let text = sess.last_search.clone();
-            state.overlay = Some(Overlay::Search(text));
+            // the last query, selected: typing replaces it, Enter searches it again
+            let mut field = TextInput::new(&sess.last_search);
+            field.select_all();
+            state.overlay = Some(Overlay::Search(field));
         }
         Command::CloseTab => {
-            state.sessions.remove(active);
-            if state.sessions.is_empty() {
-                state.active = 0;
-                state.pane = Pane::Servers;
-            } else {
-                state.active = active.min(state.sessions.len() - 1);
-            }
+            let (server_id, name) = (sess.server_id.clone(), sess.name.clone());
+            super::ask(
+                state,
+                format!("Close the tab of {name}?"),
+                super::Pending::CloseTab { server_id },
+            );
         }
         _ => {}
     }
@@ -443,6 +523,7 @@ pub fn reload_stale(state: &mut State, server_id: &str) -> Vec<Effect> {
                     request: Request::Page {
                         parent_id: l.parent_id.clone(),
                         search: l.search.clone(),
+                        order: l.order.clone(),
                         start: p * PAGE_SIZE,
                         limit: PAGE_SIZE,
                     },
@@ -455,6 +536,65 @@ pub fn reload_stale(state: &mut State, server_id: &str) -> Vec<Effect> {
     }
 }
 
+/// Changes how the list in front is sorted or filtered (`f` gets its order and its genres),
+/// keeps the choice for that library, and asks for the list again from its first page.
+fn change_order(state: &mut State, f: impl FnOnce(&mut ListOrder, &[String])) -> Vec<Effect> {
+    let generation = state.new_generation();
+    let height = state.list_height();
+    let Some(sess) = state.sessions.get_mut(state.active) else {
+        return Vec::new();
+    };
+    let server_id = sess.server_id.clone();
+    let screen = sess.current_mut();
+    let View::List(l) = &mut screen.view else {
+        return Vec::new();
+    };
+    let genres = l.genres.clone().unwrap_or_default();
+    f(&mut l.order, &genres);
+    let key = l.order_key(&server_id);
+    let order = l.order.clone();
+    l.list = PagedList::default();
+    screen.generation = generation;
+    let effects = page_effects(&server_id, screen, height);
+    state.list_orders.insert(key, order);
+    effects
+}
+
+/// The years typed for the list in front ("1999", "1990-1999", or nothing for all).
+pub fn set_years(state: &mut State, typed: &str) -> Vec<Effect> {
+    let mut problem = None;
+    let effects = change_order(state, |o, _| {
+        if let Err(e) = o.set_years(typed) {
+            problem = Some(e);
+        }
+    });
+    if let Some(e) = problem
+        && let Some(sess) = state.sessions.get_mut(state.active)
+        && let View::List(l) = &mut sess.current_mut().view
+    {
+        l.list.error = Some(e);
+    }
+    effects
+}
+
+/// Closes the session tab of `server_id` (the one in front stays in front when it is another).
+pub fn close_tab(state: &mut State, server_id: &str) {
+    let Some(i) = state
+        .sessions
+        .iter()
+        .position(|s| s.server_id.eq_ignore_ascii_case(server_id))
+    else {
+        return;
+    };
+    state.sessions.remove(i);
+    if state.sessions.is_empty() {
+        state.active = 0;
+        state.pane = Pane::Servers;
+    } else if state.active >= i && state.active > 0 {
+        state.active = (state.active - 1).min(state.sessions.len() - 1);
+    }
+}
+
 /// The search prompt was submitted: a list of what matches across the server.
 pub fn search(state: &mut State, text: String) -> Vec<Effect> {
     let text = text.trim().to_string();
@@ -464,16 +604,26 @@ pub fn search(state: &mut State, text: String) -> Vec<Effect> {
     }
     if let Some(sess) = state.sessions.get_mut(state.active) {
         sess.last_search = text.clone();
+        // a new search replaces the results of the last one rather than stacking on them
+        if sess.stack.len() > 1
+            && matches!(&sess.current().view, View::List(l) if l.search.is_some())
+        {
+            sess.stack.pop();
+        }
     }
-    push_screen(
-        state,
-        format!("Search: {text}"),
-        View::List(ListView {
-            parent_id: None,
-            search: Some(text),
-            list: PagedList::default(),
-        }),
-    )
+    push_screen(state, format!("Search: {text}"), {
+        let server_id = state
+            .sessions
+            .get(state.active)
+            .map(|s| s.server_id.clone())
+            .unwrap_or_default();
+        let order = state
+            .list_orders
+            .get(&order_key(&server_id, None, true))
+            .cloned()
+            .unwrap_or_default();
+        View::List(ListView::new(None, Some(text), order))
+    })
 }
 
 fn home_rows(data: HomeData) -> Vec<HomeRow> {
@@ -597,6 +747,13 @@ pub fn loaded(
             l.list.scroll_into_view(height);
             if is_top {
                 return page_effects(server_id, screen, height);
+            }
+        }
+        (View::List(l), Ok(Loaded::Genres(genres))) => {
+            let take_first = std::mem::take(&mut l.genre_wanted);
+            l.genres = Some(genres);
+            if take_first && is_top {
+                return change_order(state, |o, genres| o.next_genre(genres));
             }
         }
         (View::Details(d), Ok(Loaded::Item(item))) => {

@@ -227,11 +227,9 @@ fn restored_view(view: CachedView) -> View {
             }
             list.cursor = cursor.min(total.saturating_sub(1));
             list.top = top.min(list.cursor);
-            View::List(ListView {
-                parent_id,
-                search,
-                list,
-            })
+            let mut view = ListView::new(parent_id, search, Default::default());
+            view.list = list;
+            View::List(view)
         }
         CachedView::Details { item_id, item } => View::Details(DetailsView {
             item_id,

@@ -1,5 +1,7 @@
-//! Keys to [`Command`]s, one table per [`Mode`]. The status line and the `?` help are built from
-//! these tables, so what is shown is always what works.
+//! Keys to [`Command`]s, one table per [`Mode`]. The tables below are the defaults; a
+//! [`Keymap`] is built from them and the `[keys]` table of the config file (every command has a
+//! name there, see [`Command::name`]). The status line and the `?` help are built from the
+//! keymap in force, so what is shown is always what works.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -12,6 +14,10 @@ pub enum Mode {
     Search,
     Invitations,
     Help,
+    /// A one-key question before something that cannot be undone.
+    Confirm,
+    /// The year (or range of years) a list shows, being typed.
+    Years,
 }
 
 impl Mode {
@@ -26,7 +32,7 @@ impl Mode {
 
     /// In text modes, printable keys not bound here are typed into the focused field.
     pub fn is_text(self) -> bool {
-        matches!(self, Mode::SignIn | Mode::Search)
+        matches!(self, Mode::SignIn | Mode::Search | Mode::Years)
     }
 
     pub fn title(self) -> &'static str {
@@ -37,6 +43,8 @@ impl Mode {
             Mode::Search => "Search",
             Mode::Invitations => "Invitations",
             Mode::Help => "Help",
+            Mode::Confirm => "Confirm",
+            Mode::Years => "Years",
         }
     }
 }
@@ -80,9 +88,140 @@ pub enum Command {
     PrevField,
     Submit,
     Cancel,
-    DeleteChar,
     /// Clear the terminal and draw everything again (bound in every mode).
     Redraw,
+    /// Yes, to a question asked before something that cannot be undone.
+    Confirm,
+    /// Sort a list by the next key (name, date added, release date, rating, runtime, last played).
+    Sort,
+    /// Reverse a list's order.
+    ReverseOrder,
+    /// Show all, unplayed, in-progress or favourite items of a list.
+    Filter,
+    /// Show one genre of a list (the next one).
+    Genre,
+    /// Show the items of a year, or of a range of years.
+    Years,
+}
+
+impl Command {
+    /// Every command that has a name in the config file's `[keys]` table (`Tab(n)` is the
+    /// digits 1-9 and has none).
+    pub const NAMED: [Command; 43] = [
+        Command::Quit,
+        Command::Help,
+        Command::Up,
+        Command::Down,
+        Command::PageUp,
+        Command::PageDown,
+        Command::Top,
+        Command::Bottom,
+        Command::Open,
+        Command::Back,
+        Command::Details,
+        Command::Refresh,
+        Command::NextTab,
+        Command::PrevTab,
+        Command::ToServers,
+        Command::CloseTab,
+        Command::Search,
+        Command::TogglePlayed,
+        Command::ToggleFavorite,
+        Command::AddAddress,
+        Command::Discover,
+        Command::SignInLocal,
+        Command::SignOut,
+        Command::ConnectSignOut,
+        Command::Remove,
+        Command::Invitations,
+        Command::ToSignIn,
+        Command::Accept,
+        Command::Reject,
+        Command::NextMethod,
+        Command::PrevMethod,
+        Command::NextField,
+        Command::PrevField,
+        Command::Submit,
+        Command::Cancel,
+        Command::Redraw,
+        Command::Confirm,
+        Command::Sort,
+        Command::ReverseOrder,
+        Command::Filter,
+        Command::Genre,
+        Command::Years,
+        Command::Tab(0),
+    ];
+
+    /// The command's name in the config file's `[keys]` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Quit => "quit",
+            Command::Help => "help",
+            Command::Up => "up",
+            Command::Down => "down",
+            Command::PageUp => "page_up",
+            Command::PageDown => "page_down",
+            Command::Top => "first",
+            Command::Bottom => "last",
+            Command::Open => "open",
+            Command::Back => "back",
+            Command::Details => "details",
+            Command::Refresh => "refresh",
+            Command::NextTab => "next_tab",
+            Command::PrevTab => "previous_tab",
+            Command::Tab(_) => "tab_by_number",
+            Command::ToServers => "servers",
+            Command::CloseTab => "close_tab",
+            Command::Search => "search",
+            Command::TogglePlayed => "toggle_played",
+            Command::ToggleFavorite => "toggle_favourite",
+            Command::AddAddress => "add_server",
+            Command::Discover => "discover",
+            Command::SignInLocal => "sign_in_locally",
+            Command::SignOut => "sign_out",
+            Command::ConnectSignOut => "sign_out_of_connect",
+            Command::Remove => "remove_server",
+            Command::Invitations => "invitations",
+            Command::ToSignIn => "sign_in_pane",
+            Command::Accept => "accept",
+            Command::Reject => "reject",
+            Command::NextMethod => "next_way",
+            Command::PrevMethod => "previous_way",
+            Command::NextField => "next_field",
+            Command::PrevField => "previous_field",
+            Command::Submit => "submit",
+            Command::Cancel => "cancel",
+            Command::Redraw => "redraw",
+            Command::Confirm => "confirm",
+            Command::Sort => "sort",
+            Command::ReverseOrder => "reverse_order",
+            Command::Filter => "filter",
+            Command::Genre => "genre",
+            Command::Years => "years",
+        }
+    }
+
+    /// The command a config file names (None for `tab_by_number` and unknown names).
+    pub fn from_name(name: &str) -> Option<Command> {
+        Command::NAMED
+            .into_iter()
+            .filter(|c| !matches!(c, Command::Tab(_)))
+            .find(|c| c.name() == name)
+    }
+
+    /// Commands that mean the same in every pane: help lists them apart, after the pane's own.
+    pub fn is_global(self) -> bool {
+        matches!(
+            self,
+            Command::Quit
+                | Command::Help
+                | Command::NextTab
+                | Command::PrevTab
+                | Command::Tab(_)
+                | Command::Redraw
+        )
+    }
 }
 
 /// A key: code and modifiers (Shift is ignored for characters, which carry their case).
@@ -102,7 +241,8 @@ const fn ctrl(c: char) -> Key {
     Key(KeyCode::Char(c), CTRL)
 }
 
-/// One line of a keymap: the keys, what they do, and whether the status line names them.
+/// One line of the default keymap: the keys, what they do, and whether the status line names
+/// them.
 pub struct Binding {
     pub keys: &'static [Key],
     pub command: Command,
@@ -122,25 +262,16 @@ const fn b(keys: &'static [Key], command: Command, help: &'static str, status: b
 use Command as C;
 use KeyCode as K;
 
+// In text fields, ←/→, Home/End, Backspace/Delete, Ctrl-W/U/K edit the field (tui-input), so
+// the ways of signing in are switched with Ctrl-N and Ctrl-P.
 const SIGN_IN: &[Binding] = &[
     b(&[code(K::Enter)], C::Submit, "sign in / next step", true),
-    b(
-        &[code(K::Right)],
-        C::NextMethod,
-        "next way to sign in",
-        true,
-    ),
-    b(&[code(K::Left)], C::PrevMethod, "previous way", false),
+    b(&[ctrl('n')], C::NextMethod, "next way to sign in", true),
+    b(&[ctrl('p')], C::PrevMethod, "previous way", false),
     b(&[code(K::Tab)], C::NextField, "next field", true),
     b(&[code(K::BackTab)], C::PrevField, "previous field", false),
     b(&[code(K::Down)], C::Down, "next field or user", false),
     b(&[code(K::Up)], C::Up, "previous field or user", false),
-    b(
-        &[code(K::Backspace)],
-        C::DeleteChar,
-        "delete a character",
-        false,
-    ),
     b(&[code(K::Esc)], C::ToServers, "servers", true),
     b(&[code(K::F(1))], C::Help, "all keys", true),
     b(&[ctrl('c')], C::Quit, "quit", true),
@@ -202,6 +333,26 @@ const SESSION: &[Binding] = &[
     b(&[ch('p')], C::TogglePlayed, "played", true),
     b(&[ch('f')], C::ToggleFavorite, "favourite", true),
     b(&[ch('/')], C::Search, "search", true),
+    b(&[ch('o')], C::Sort, "sort by the next key", true),
+    b(&[ch('O')], C::ReverseOrder, "reverse the order", false),
+    b(
+        &[ch('F')],
+        C::Filter,
+        "all / unplayed / in progress / favourites",
+        true,
+    ),
+    b(
+        &[ch('#')],
+        C::Genre,
+        "next genre (after the last: all)",
+        false,
+    ),
+    b(
+        &[ch('Y')],
+        C::Years,
+        "a year or years, e.g. 1990-1999",
+        false,
+    ),
     b(&[ch('r')], C::Refresh, "reload", false),
     b(&[code(K::Tab), ch(']')], C::NextTab, "next tab", true),
     b(
@@ -211,7 +362,7 @@ const SESSION: &[Binding] = &[
         false,
     ),
     b(&[ch('s')], C::ToServers, "servers", true),
-    b(&[ch('w')], C::CloseTab, "close tab", false),
+    b(&[ch('w')], C::CloseTab, "close tab", true),
     b(&[ch('?')], C::Help, "help", true),
     b(&[ch('q'), ctrl('c')], C::Quit, "quit", true),
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
@@ -220,12 +371,6 @@ const SESSION: &[Binding] = &[
 const SEARCH: &[Binding] = &[
     b(&[code(K::Enter)], C::Submit, "search", true),
     b(&[code(K::Esc)], C::Cancel, "cancel", true),
-    b(
-        &[code(K::Backspace)],
-        C::DeleteChar,
-        "delete a character",
-        false,
-    ),
     b(&[ctrl('c')], C::Quit, "quit", false),
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
@@ -254,8 +399,32 @@ const HELP: &[Binding] = &[
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
 
-/// The bindings of a mode, in the order help shows them.
-pub fn bindings(mode: Mode) -> &'static [Binding] {
+const YEARS: &[Binding] = &[
+    b(
+        &[code(K::Enter)],
+        C::Submit,
+        "show these years (empty: all)",
+        true,
+    ),
+    b(&[code(K::Esc)], C::Cancel, "cancel", true),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
+const CONFIRM: &[Binding] = &[
+    b(&[ch('y'), code(K::Enter)], C::Confirm, "yes", true),
+    b(
+        &[code(K::Esc), ch('n')],
+        C::Cancel,
+        "no (any other key too)",
+        true,
+    ),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
+/// The default bindings of a mode, in the order help shows them.
+pub fn default_bindings(mode: Mode) -> &'static [Binding] {
     match mode {
         Mode::SignIn => SIGN_IN,
         Mode::Servers => SERVERS,
@@ -263,6 +432,8 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
         Mode::Search => SEARCH,
         Mode::Invitations => INVITATIONS,
         Mode::Help => HELP,
+        Mode::Confirm => CONFIRM,
+        Mode::Years => YEARS,
     }
 }
 
@@ -279,19 +450,228 @@ fn normalize(key: &KeyEvent) -> Key {
     Key(key.code, mods)
 }
 
-/// The command of a key in a mode. Digits 1-9 choose a session tab in Servers and Session.
-pub fn lookup(mode: Mode, key: &KeyEvent) -> Option<Command> {
-    let k = normalize(key);
-    if let Some(b) = bindings(mode).iter().find(|b| b.keys.contains(&k)) {
-        return Some(b.command);
-    }
-    match k {
-        Key(KeyCode::Char(c @ '1'..='9'), m)
-            if m == NONE && matches!(mode, Mode::Servers | Mode::Session) =>
+/// A key as the config file writes it: a character (`q`, `?`, `G`), a name (`enter`, `esc`,
+/// `tab`, `shift-tab`, `backspace`, `delete`, `up`, `down`, `left`, `right`, `home`, `end`,
+/// `pageup`, `pagedown`, `space`, `f1`..`f12`), optionally after `ctrl-` or `alt-`.
+pub fn parse_key(text: &str) -> Result<Key, String> {
+    let lower = text.trim().to_ascii_lowercase();
+    let (mods, rest) = if let Some(r) = lower.strip_prefix("ctrl-").or(lower.strip_prefix("c-")) {
+        (CTRL, r)
+    } else if let Some(r) = lower.strip_prefix("alt-").or(lower.strip_prefix("a-")) {
+        (KeyModifiers::ALT, r)
+    } else {
+        (NONE, lower.as_str())
+    };
+    let code = match rest {
+        "enter" | "return" => KeyCode::Enter,
+        "esc" | "escape" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "shift-tab" | "backtab" | "s-tab" => KeyCode::BackTab,
+        "backspace" | "bksp" => KeyCode::Backspace,
+        "delete" | "del" => KeyCode::Delete,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "pageup" | "pgup" => KeyCode::PageUp,
+        "pagedown" | "pgdn" => KeyCode::PageDown,
+        "space" => KeyCode::Char(' '),
+        f if f.len() > 1
+            && f.starts_with('f')
+            && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
         {
-            Some(Command::Tab(c as usize - '1' as usize))
+            KeyCode::F(f[1..].parse().unwrap_or(1))
         }
-        _ => None,
+        _ => {
+            // a single character, case kept as written (G is not g) unless with ctrl
+            let original = text.trim();
+            let ch = original
+                .rsplit('-')
+                .next()
+                .filter(|_| mods != NONE)
+                .unwrap_or(original);
+            let mut chars = ch.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if !c.is_control() => KeyCode::Char(if mods == CTRL {
+                    c.to_ascii_lowercase()
+                } else {
+                    c
+                }),
+                _ => return Err(format!("`{text}` is not a key")),
+            }
+        }
+    };
+    Ok(Key(code, mods))
+}
+
+/// One line of a keymap in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bound {
+    pub keys: Vec<Key>,
+    pub command: Command,
+    pub help: &'static str,
+    pub status: bool,
+}
+
+/// The keys in force: the defaults with the config file's `[keys]` table applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    modes: Vec<(Mode, Vec<Bound>)>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let modes = Mode::ALL
+            .into_iter()
+            .chain([Mode::Help, Mode::Confirm, Mode::Years])
+            .map(|mode| {
+                let bound = default_bindings(mode)
+                    .iter()
+                    .map(|b| Bound {
+                        keys: b.keys.to_vec(),
+                        command: b.command,
+                        help: b.help,
+                        status: b.status,
+                    })
+                    .collect();
+                (mode, bound)
+            })
+            .collect();
+        Keymap { modes }
+    }
+}
+
+/// One entry of the `[keys]` table: the command's name, its keys as written, and the line it is
+/// on (for messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeySetting {
+    pub command: String,
+    pub keys: Vec<String>,
+    pub line: usize,
+}
+
+impl Keymap {
+    /// The defaults with `settings` applied: a command's keys are replaced in every pane it is
+    /// bound in, and a key taken by it is taken from any other command of that pane. In text
+    /// fields a plain character always types, whatever it is bound to. Each bad entry (unknown
+    /// command, a key that is not one) is reported with its line and left at its default.
+    pub fn with_settings(settings: &[KeySetting]) -> (Keymap, Vec<String>) {
+        let mut keymap = Keymap::default();
+        let mut problems = Vec::new();
+        for setting in settings {
+            let Some(command) = Command::from_name(&setting.command) else {
+                problems.push(format!(
+                    "line {}: `{}` is not a command that takes keys (see `emby-tui config show`)",
+                    setting.line, setting.command
+                ));
+                continue;
+            };
+            let keys: Result<Vec<Key>, String> =
+                setting.keys.iter().map(|k| parse_key(k)).collect();
+            let keys = match keys {
+                Ok(keys) if !keys.is_empty() => keys,
+                Ok(_) => {
+                    problems.push(format!(
+                        "line {}: `{}` needs at least one key",
+                        setting.line, setting.command
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    problems.push(format!("line {}: {e}", setting.line));
+                    continue;
+                }
+            };
+            for (mode, bound) in &mut keymap.modes {
+                if !bound.iter().any(|b| b.command == command) {
+                    continue;
+                }
+                let keys: Vec<Key> = keys
+                    .iter()
+                    .copied()
+                    .filter(|k| !(mode.is_text() && k.1 == NONE && matches!(k.0, KeyCode::Char(_))))
+                    .collect();
+                for b in bound.iter_mut() {
+                    if b.command == command {
+                        b.keys = keys.clone();
+                    } else {
+                        b.keys.retain(|k| !keys.contains(k));
+                    }
+                }
+            }
+        }
+        (keymap, problems)
+    }
+
+    /// The bindings of a mode in force, in the order help shows them.
+    pub fn bindings(&self, mode: Mode) -> &[Bound] {
+        self.modes
+            .iter()
+            .find(|(m, _)| *m == mode)
+            .map(|(_, b)| b.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The command of a key in a mode. Digits 1-9 choose a session tab in Servers and Session.
+    pub fn lookup(&self, mode: Mode, key: &KeyEvent) -> Option<Command> {
+        let k = normalize(key);
+        if let Some(b) = self.bindings(mode).iter().find(|b| b.keys.contains(&k)) {
+            return Some(b.command);
+        }
+        match k {
+            Key(KeyCode::Char(c @ '1'..='9'), m)
+                if m == NONE && matches!(mode, Mode::Servers | Mode::Session) =>
+            {
+                Some(Command::Tab(c as usize - '1' as usize))
+            }
+            _ => None,
+        }
+    }
+
+    /// The first key of a command in a mode, as written in the status line and help.
+    pub fn key_for(&self, mode: Mode, command: Command) -> Option<String> {
+        self.bindings(mode)
+            .iter()
+            .find(|b| b.command == command)
+            .and_then(|b| b.keys.first())
+            .map(key_name)
+    }
+
+    /// The status line's hints: (first key, what it does) for the bindings marked for it.
+    pub fn status_hints(&self, mode: Mode) -> Vec<(Command, String, &'static str)> {
+        self.bindings(mode)
+            .iter()
+            .filter(|b| b.status && !b.keys.is_empty())
+            .map(|b| (b.command, key_name(&b.keys[0]), b.help))
+            .collect()
+    }
+
+    /// The help page of a mode: the keys of the pane first, then the ones that work everywhere.
+    pub fn help_sections(&self, mode: Mode) -> Vec<(String, Vec<(String, &'static str)>)> {
+        let line = |b: &Bound| {
+            let keys: Vec<String> = b.keys.iter().map(key_name).collect();
+            (keys.join(" "), b.help)
+        };
+        let bound = self.bindings(mode);
+        let own: Vec<_> = bound
+            .iter()
+            .filter(|b| !b.command.is_global() && !b.keys.is_empty())
+            .map(line)
+            .collect();
+        let mut everywhere: Vec<_> = bound
+            .iter()
+            .filter(|b| b.command.is_global() && !b.keys.is_empty())
+            .map(line)
+            .collect();
+        if matches!(mode, Mode::Servers | Mode::Session) {
+            everywhere.push(("1-9".into(), "session tab by number"));
+        }
+        vec![
+            (format!("{} keys", mode.title()), own),
+            ("Everywhere".to_string(), everywhere),
+        ]
     }
 }
 
@@ -319,33 +699,42 @@ pub fn key_name(k: &Key) -> String {
     };
     if k.1.contains(KeyModifiers::CONTROL) {
         format!("C-{base}")
+    } else if k.1.contains(KeyModifiers::ALT) {
+        format!("M-{base}")
     } else {
         base
     }
 }
 
-/// The status line's hints: (first key, what it does) for the bindings marked for it.
-pub fn status_hints(mode: Mode) -> Vec<(String, &'static str)> {
-    bindings(mode)
-        .iter()
-        .filter(|b| b.status)
-        .map(|b| (key_name(&b.keys[0]), b.help))
-        .collect()
-}
-
-/// Every binding of a mode as (all keys, what they do), for the help page.
-pub fn help_lines(mode: Mode) -> Vec<(String, &'static str)> {
-    let mut lines: Vec<(String, &'static str)> = bindings(mode)
-        .iter()
-        .map(|b| {
-            let keys: Vec<String> = b.keys.iter().map(key_name).collect();
-            (keys.join(" "), b.help)
-        })
-        .collect();
-    if matches!(mode, Mode::Servers | Mode::Session) {
-        lines.push(("1-9".into(), "session tab by number"));
+/// The config-file spelling of a key (what [`parse_key`] reads back).
+pub fn key_setting(k: &Key) -> String {
+    let base = match k.0 {
+        KeyCode::Char(' ') => "space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Enter => "enter".into(),
+        KeyCode::Esc => "esc".into(),
+        KeyCode::Tab => "tab".into(),
+        KeyCode::BackTab => "shift-tab".into(),
+        KeyCode::Backspace => "backspace".into(),
+        KeyCode::Delete => "delete".into(),
+        KeyCode::Up => "up".into(),
+        KeyCode::Down => "down".into(),
+        KeyCode::Left => "left".into(),
+        KeyCode::Right => "right".into(),
+        KeyCode::Home => "home".into(),
+        KeyCode::End => "end".into(),
+        KeyCode::PageUp => "pageup".into(),
+        KeyCode::PageDown => "pagedown".into(),
+        KeyCode::F(n) => format!("f{n}"),
+        other => format!("{other:?}").to_lowercase(),
+    };
+    if k.1.contains(KeyModifiers::CONTROL) {
+        format!("ctrl-{base}")
+    } else if k.1.contains(KeyModifiers::ALT) {
+        format!("alt-{base}")
+    } else {
+        base
     }
-    lines
 }
 
 #[cfg(test)]
@@ -354,6 +743,10 @@ mod tests {
 
     fn key(c: KeyCode, m: KeyModifiers) -> KeyEvent {
         KeyEvent::new(c, m)
+    }
+
+    fn lookup(mode: Mode, k: &KeyEvent) -> Option<Command> {
+        Keymap::default().lookup(mode, k)
     }
 
     #[test]
@@ -403,9 +796,11 @@ mod tests {
             Mode::Search,
             Mode::Invitations,
             Mode::Help,
+            Mode::Confirm,
+            Mode::Years,
         ] {
             let mut seen = Vec::new();
-            for b in bindings(mode) {
+            for b in default_bindings(mode) {
                 for k in b.keys {
                     assert!(!seen.contains(k), "{mode:?}: {k:?} bound twice");
                     seen.push(*k);
@@ -420,7 +815,10 @@ mod tests {
         for mode in Mode::ALL.into_iter().chain([Mode::Help]) {
             assert_eq!(lookup(mode, &ctrl_l), Some(Command::Redraw), "{mode:?}");
             assert!(
-                help_lines(mode).contains(&("C-l".to_string(), "redraw the screen")),
+                Keymap::default()
+                    .help_sections(mode)
+                    .iter()
+                    .any(|(_, lines)| lines.contains(&("C-l".to_string(), "redraw the screen"))),
                 "{mode:?}"
             );
         }
@@ -430,8 +828,104 @@ mod tests {
 
     #[test]
     fn status_hints_come_from_the_keymap() {
-        let hints = status_hints(Mode::Servers);
-        assert!(hints.contains(&("Enter".to_string(), "open session")));
-        assert!(hints.contains(&("?".to_string(), "help")));
+        let hints = Keymap::default().status_hints(Mode::Servers);
+        assert!(hints.contains(&(Command::Open, "Enter".to_string(), "open session")));
+        assert!(hints.contains(&(Command::Help, "?".to_string(), "help")));
+    }
+
+    #[test]
+    fn every_command_has_a_name_that_reads_back() {
+        for c in Command::NAMED {
+            if matches!(c, Command::Tab(_)) {
+                continue;
+            }
+            assert_eq!(Command::from_name(c.name()), Some(c), "{c:?}");
+        }
+        assert_eq!(Command::from_name("tab_by_number"), None);
+        assert_eq!(Command::from_name("nope"), None);
+    }
+
+    #[test]
+    fn keys_are_read_as_the_config_file_writes_them_and_back() {
+        for (text, k) in [
+            ("q", ch('q')),
+            ("G", ch('G')),
+            ("?", ch('?')),
+            ("ctrl-c", ctrl('c')),
+            ("Ctrl-C", ctrl('c')),
+            ("enter", code(K::Enter)),
+            ("shift-tab", code(K::BackTab)),
+            ("f1", code(K::F(1))),
+            ("space", ch(' ')),
+            ("alt-x", Key(KeyCode::Char('x'), KeyModifiers::ALT)),
+        ] {
+            assert_eq!(parse_key(text), Ok(k), "{text}");
+            assert_eq!(parse_key(&key_setting(&k)), Ok(k), "{text}");
+        }
+        for bad in ["", "ctrl-", "hyper-x", "f13", "qq"] {
+            assert!(parse_key(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_remapped_command_takes_its_new_keys_everywhere_and_from_others() {
+        let (map, problems) = Keymap::with_settings(&[
+            KeySetting {
+                command: "quit".into(),
+                keys: vec!["x".into(), "ctrl-q".into()],
+                line: 3,
+            },
+            KeySetting {
+                command: "nope".into(),
+                keys: vec!["z".into()],
+                line: 4,
+            },
+            KeySetting {
+                command: "help".into(),
+                keys: vec!["ctrl-".into()],
+                line: 5,
+            },
+        ]);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("line 4:"), "{problems:?}");
+        assert!(problems[1].starts_with("line 5:"), "{problems:?}");
+        // x quits on the servers pane (it was "sign out" there: it is taken from it) ...
+        assert_eq!(
+            map.lookup(Mode::Servers, &key(KeyCode::Char('x'), NONE)),
+            Some(Command::Quit)
+        );
+        assert_eq!(
+            map.lookup(Mode::Servers, &key(KeyCode::Char('q'), NONE)),
+            None
+        );
+        assert_eq!(
+            map.lookup(Mode::Session, &key(KeyCode::Char('q'), CTRL)),
+            Some(Command::Quit)
+        );
+        // ... but still types in a text field, where only ctrl-q quits
+        assert_eq!(
+            map.lookup(Mode::SignIn, &key(KeyCode::Char('x'), NONE)),
+            None
+        );
+        assert_eq!(
+            map.lookup(Mode::SignIn, &key(KeyCode::Char('q'), CTRL)),
+            Some(Command::Quit)
+        );
+        // help is unchanged where its entry was bad
+        assert_eq!(
+            map.lookup(Mode::Servers, &key(KeyCode::Char('?'), NONE)),
+            Some(Command::Help)
+        );
+    }
+
+    #[test]
+    fn help_lists_the_panes_own_keys_first_then_those_of_everywhere() {
+        let sections = Keymap::default().help_sections(Mode::Session);
+        assert_eq!(sections[0].0, "Session keys");
+        assert_eq!(sections[1].0, "Everywhere");
+        assert!(sections[0].1.iter().any(|(_, h)| *h == "search"));
+        assert!(!sections[0].1.iter().any(|(_, h)| *h == "quit"));
+        assert!(sections[1].1.iter().any(|(_, h)| *h == "quit"));
+        assert!(sections[1].1.iter().any(|(k, _)| k == "1-9"));
     }
 }

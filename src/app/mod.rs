@@ -6,18 +6,20 @@ pub mod browse;
 pub mod cache;
 pub mod keymap;
 pub mod layout;
+pub mod order;
 pub mod paging;
 pub mod servers;
 pub mod signin;
 pub mod text;
 
 pub use action::{Action, Effect, HomeData, Invitation, Loaded, PinCheck, Request};
-pub use keymap::{Command, Mode};
+pub use keymap::{Command, Keymap, Mode};
+pub use text::TextInput;
+
+use std::sync::Arc;
 
 use crate::session::Event;
-use crossterm::event::{
-    KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 
 use browse::SessionView;
 use servers::{InvitationsView, ServersPane};
@@ -41,8 +43,30 @@ pub enum Overlay {
         scroll: u16,
     },
     /// The search prompt of the active session, with what is typed.
-    Search(String),
+    Search(TextInput),
     Invitations(InvitationsView),
+    /// A one-key question before something that cannot be undone.
+    Confirm(Confirm),
+    /// The years the list in front shows, being typed.
+    Years(TextInput),
+}
+
+/// What waits for a yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    /// Sign out of Emby Connect.
+    ConnectSignOut,
+    /// Forget a saved server.
+    RemoveServer { id: String, name: String },
+    /// Close a session tab.
+    CloseTab { server_id: String },
+}
+
+/// The question and what a yes does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub question: String,
+    pub pending: Pending,
 }
 
 /// A sentence for the user, and whether it reports a failure.
@@ -88,6 +112,10 @@ pub struct State {
     pub quit: bool,
     /// A full repaint was asked for (Ctrl-L): the loop clears the terminal before the next frame.
     pub repaint: bool,
+    /// The keys in force (the defaults with the config file's `[keys]` applied).
+    pub keymap: Arc<Keymap>,
+    /// How each list was last sorted and filtered, by [`browse::order_key`].
+    pub list_orders: std::collections::HashMap<String, order::ListOrder>,
 }
 
 impl State {
@@ -107,7 +135,35 @@ impl State {
             started: false,
             quit: false,
             repaint: false,
+            keymap: Arc::new(Keymap::default()),
+            list_orders: std::collections::HashMap::new(),
         }
+    }
+
+    /// The status line's hints for the pane in front, without those that would do nothing here
+    /// (Enter on the details of something that is not a folder).
+    pub fn status_hints(&self) -> Vec<(String, &'static str)> {
+        let view = self.active_session().map(|s| &s.current().view);
+        let details_of_a_leaf = matches!(view, Some(browse::View::Details(d))
+            if !d.item.as_ref().is_some_and(|i| i.is_folder.unwrap_or(false)));
+        let a_list = matches!(view, Some(browse::View::List(_)));
+        let list_only = |cmd: Command| {
+            matches!(
+                cmd,
+                Command::Sort
+                    | Command::ReverseOrder
+                    | Command::Filter
+                    | Command::Genre
+                    | Command::Years
+            )
+        };
+        self.keymap
+            .status_hints(self.mode())
+            .into_iter()
+            .filter(|(cmd, _, _)| !(details_of_a_leaf && *cmd == Command::Open))
+            .filter(|(cmd, _, _)| a_list || !list_only(*cmd))
+            .map(|(_, key, help)| (key, help))
+            .collect()
     }
 
     /// Whether a full repaint was asked for since the last call (the loop takes it once).
@@ -120,6 +176,8 @@ impl State {
         match &self.overlay {
             Some(Overlay::Help { .. }) => Mode::Help,
             Some(Overlay::Search(_)) => Mode::Search,
+            Some(Overlay::Confirm(_)) => Mode::Confirm,
+            Some(Overlay::Years(_)) => Mode::Years,
             Some(Overlay::Invitations(_)) => Mode::Invitations,
             None => match self.pane {
                 Pane::SignIn => Mode::SignIn,
@@ -263,22 +321,46 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Mode::Confirm => match cmd {
+            Command::Confirm => confirmed(state),
+            Command::Quit => {
+                state.quit = true;
+                Vec::new()
+            }
+            _ => {
+                state.overlay = None;
+                Vec::new()
+            }
+        },
+        Mode::Years => match cmd {
+            Command::Submit => {
+                let typed = match &state.overlay {
+                    Some(Overlay::Years(t)) => t.value().to_string(),
+                    _ => String::new(),
+                };
+                state.overlay = None;
+                browse::set_years(state, &typed)
+            }
+            Command::Cancel => {
+                state.overlay = None;
+                Vec::new()
+            }
+            Command::Quit => {
+                state.quit = true;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
         Mode::Search => match cmd {
             Command::Submit => {
                 let text = match &state.overlay {
-                    Some(Overlay::Search(t)) => t.clone(),
+                    Some(Overlay::Search(t)) => t.value().to_string(),
                     _ => String::new(),
                 };
                 browse::search(state, text)
             }
             Command::Cancel => {
                 state.overlay = None;
-                Vec::new()
-            }
-            Command::DeleteChar => {
-                if let Some(Overlay::Search(t)) = &mut state.overlay {
-                    t.pop();
-                }
                 Vec::new()
             }
             Command::Quit => {
@@ -307,23 +389,49 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
     }
 }
 
-fn type_char(state: &mut State, c: char) {
+/// Asks before `pending` is done (a yes is `y` or Enter; any other key is a no).
+pub fn ask(state: &mut State, question: String, pending: Pending) {
+    state.overlay = Some(Overlay::Confirm(Confirm { question, pending }));
+}
+
+/// The answer was yes: do what waited for it.
+fn confirmed(state: &mut State) -> Vec<Effect> {
+    let Some(Overlay::Confirm(c)) = state.overlay.take() else {
+        return Vec::new();
+    };
+    match c.pending {
+        Pending::ConnectSignOut => {
+            state.servers.message = Some(Message::info("Signing out of Emby Connect…"));
+            vec![Effect::ConnectSignOut]
+        }
+        Pending::RemoveServer { id, name } => {
+            state.servers.message = Some(Message::info(format!("Removing {name}…")));
+            vec![Effect::Remove(id)]
+        }
+        Pending::CloseTab { server_id } => {
+            browse::close_tab(state, &server_id);
+            Vec::new()
+        }
+    }
+}
+
+/// The text field that has the keyboard, if any.
+fn focused_field(state: &mut State) -> Option<&mut TextInput> {
     match &mut state.overlay {
-        Some(Overlay::Search(t)) => t.type_char(c),
-        None if state.pane == Pane::SignIn => signin::type_char(state, c),
-        _ => {}
+        Some(Overlay::Search(t)) | Some(Overlay::Years(t)) => Some(t),
+        None if state.pane == Pane::SignIn => state.signin.focused_field(),
+        _ => None,
     }
 }
 
 /// A paste goes into the text field that has the keyboard; anywhere else it is ignored.
 fn paste(state: &mut State, text: &str) {
     match state.mode() {
-        Mode::Search => {
-            if let Some(Overlay::Search(t)) = &mut state.overlay {
-                t.paste(text);
+        Mode::Search | Mode::SignIn | Mode::Years => {
+            if let Some(field) = focused_field(state) {
+                field.paste(text);
             }
         }
-        Mode::SignIn => signin::paste(state, text),
         _ => {}
     }
 }
@@ -503,18 +611,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             let mode = state.mode();
-            if let Some(cmd) = keymap::lookup(mode, &key) {
+            if let Some(cmd) = state.keymap.lookup(mode, &key) {
                 return command(state, cmd);
             }
             if mode.is_text() {
-                if let KeyCode::Char(c) = key.code
-                    && !key
-                        .modifiers
-                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                {
-                    type_char(state, c);
+                // an editing key for the focused field (characters, cursor moves, deletions)
+                if let Some(field) = focused_field(state) {
+                    field.key(&key);
                 }
-            } else if state.overlay.is_some() && matches!(mode, Mode::Help) {
+            } else if state.overlay.is_some() && matches!(mode, Mode::Help | Mode::Confirm) {
+                // any key closes help; any key but a yes is a no
                 state.overlay = None;
             }
             Vec::new()

@@ -141,13 +141,31 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
                 p.message = Some(Message::error("Not signed in to Emby Connect."));
                 return Vec::new();
             }
-            p.message = Some(Message::info("Signing out of Emby Connect…"));
-            return vec![Effect::ConnectSignOut];
+            super::ask(
+                state,
+                "Sign out of Emby Connect? Its servers keep their addresses; their Connect sign-ins go."
+                    .into(),
+                super::Pending::ConnectSignOut,
+            );
         }
         Command::Remove => match selected {
             Some(r) => {
-                p.message = Some(Message::info(format!("Removing {}…", r.name)));
-                return vec![Effect::Remove(r.id)];
+                let question = if r.source == "connect" {
+                    format!(
+                        "Remove {}? Emby Connect still shares it, so a refresh lists it again.",
+                        r.name
+                    )
+                } else {
+                    format!("Remove {} and its sign-in from this machine?", r.name)
+                };
+                super::ask(
+                    state,
+                    question,
+                    super::Pending::RemoveServer {
+                        id: r.id,
+                        name: r.name,
+                    },
+                );
             }
             None => p.message = Some(Message::error("No server is selected.")),
         },

@@ -1,11 +1,11 @@
 //! The sign-in pane: Emby Connect with a password, Emby Connect with a PIN, or a server's address
-//! (then one of its public users, or a typed name, and a password). One key (←/→) apart.
+//! (then one of its public users, or a typed name, and a password). One key (Ctrl-N/Ctrl-P)
+//! apart; the fields edit with a cursor ([`TextInput`]).
 
 use super::action::{Effect, PinCheck};
 use super::keymap::Command;
-use super::text::Field;
+use super::text::TextInput;
 use super::{Message, Pane, State};
-use crate::emby::Secret;
 use crate::session::{Probed, ServerReport};
 
 /// How long a PIN is shown before a new one is asked for (Emby Connect keeps them ~10 minutes).
@@ -30,47 +30,6 @@ impl Method {
             Method::Pin => "Emby Connect PIN",
             Method::Address => "Server address",
         }
-    }
-}
-
-/// A password being typed: never shown, never in a Debug print, cleared after each attempt.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Masked(String);
-
-impl Masked {
-    pub fn len(&self) -> usize {
-        self.0.chars().count()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-    pub fn push(&mut self, c: char) {
-        self.0.push(c);
-    }
-    pub fn pop(&mut self) {
-        self.0.pop();
-    }
-    /// The password for one attempt; the field is empty afterwards.
-    pub fn take(&mut self) -> Secret {
-        Secret::new(std::mem::take(&mut self.0))
-    }
-}
-
-impl Field for Masked {
-    fn char_count(&self) -> usize {
-        self.len()
-    }
-    fn push_char(&mut self, c: char) {
-        self.push(c);
-    }
-    fn pop_char(&mut self) {
-        self.pop();
-    }
-}
-
-impl std::fmt::Debug for Masked {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("<masked>")
     }
 }
 
@@ -108,15 +67,16 @@ pub struct SignIn {
     pub method: Method,
     /// The focused field of the current method.
     pub focus: usize,
-    pub connect_user: String,
-    pub connect_password: Masked,
+    pub connect_user: TextInput,
+    /// Never shown, never in a Debug print, emptied after each attempt.
+    pub connect_password: TextInput,
     pub pin: PinView,
     /// Where the PIN is entered.
     pub pin_page: String,
-    pub address: String,
+    pub address: TextInput,
     pub target: Option<Target>,
-    pub local_user: String,
-    pub local_password: Masked,
+    pub local_user: TextInput,
+    pub local_password: TextInput,
     /// Waiting for an answer: what for.
     pub busy: Option<String>,
     pub error: Option<String>,
@@ -129,14 +89,14 @@ impl SignIn {
         SignIn {
             method: Method::Connect,
             focus: 0,
-            connect_user: String::new(),
-            connect_password: Masked::default(),
+            connect_user: TextInput::default(),
+            connect_password: TextInput::secret(),
             pin: PinView::Idle,
             pin_page,
-            address: String::new(),
+            address: TextInput::default(),
             target: None,
-            local_user: String::new(),
-            local_password: Masked::default(),
+            local_user: TextInput::default(),
+            local_password: TextInput::secret(),
             busy: None,
             error: None,
             info: None,
@@ -160,7 +120,7 @@ impl SignIn {
     }
 
     /// The text field with the keyboard, if any (the PIN has none).
-    fn focused_field(&mut self) -> Option<&mut dyn Field> {
+    pub(crate) fn focused_field(&mut self) -> Option<&mut TextInput> {
         match (self.method, self.focus, self.target.is_some()) {
             (Method::Connect, 0, _) => Some(&mut self.connect_user),
             (Method::Connect, _, _) => Some(&mut self.connect_password),
@@ -171,25 +131,6 @@ impl SignIn {
         }
     }
 
-    fn type_char(&mut self, c: char) {
-        if let Some(f) = self.focused_field() {
-            f.type_char(c);
-        }
-    }
-
-    /// A paste goes into the focused field (its first line, cleaned and capped).
-    fn paste(&mut self, text: &str) {
-        if let Some(f) = self.focused_field() {
-            f.paste(text);
-        }
-    }
-
-    fn delete_char(&mut self) {
-        if let Some(f) = self.focused_field() {
-            f.pop_char();
-        }
-    }
-
     /// Cycle through the server's public users on the user field.
     fn pick_user(&mut self, forward: bool) -> bool {
         let Some(t) = &self.target else { return false };
@@ -197,14 +138,14 @@ impl SignIn {
             return false;
         }
         let n = t.users.len();
-        let pos = t.users.iter().position(|u| *u == self.local_user);
+        let pos = t.users.iter().position(|u| u == self.local_user.value());
         let next = match (pos, forward) {
             (None, true) => 0,
             (None, false) => n - 1,
             (Some(p), true) => (p + 1) % n,
             (Some(p), false) => (p + n - 1) % n,
         };
-        self.local_user = t.users[next].clone();
+        self.local_user.set(&t.users[next]);
         true
     }
 
@@ -216,11 +157,13 @@ impl SignIn {
             name: report.name.clone(),
             users: Vec::new(),
         });
-        self.address = report
-            .address
-            .clone()
-            .or_else(|| report.manual_address.clone())
-            .unwrap_or_default();
+        self.address.set(
+            report
+                .address
+                .as_deref()
+                .or(report.manual_address.as_deref())
+                .unwrap_or_default(),
+        );
         self.focus = 0;
         self.error = None;
         self.info = Some(format!("Sign in to {} with one of its users.", report.name));
@@ -257,14 +200,14 @@ fn submit(state: &mut State) -> Vec<Effect> {
             Vec::new()
         }
         Method::Connect => {
-            if s.connect_user.trim().is_empty() {
+            if s.connect_user.value().trim().is_empty() {
                 s.error = Some("Type your Emby Connect name or e-mail first.".into());
                 s.focus = 0;
                 return Vec::new();
             }
             s.busy = Some("Signing in to Emby Connect…".into());
             vec![Effect::ConnectSignIn {
-                user: s.connect_user.trim().to_string(),
+                user: s.connect_user.value().trim().to_string(),
                 password: s.connect_password.take(),
             }]
         }
@@ -277,19 +220,20 @@ fn submit(state: &mut State) -> Vec<Effect> {
         },
         Method::Address => match &s.target {
             None => {
-                if s.address.trim().is_empty() {
+                let address = s.address.value().trim().to_string();
+                if address.is_empty() {
                     s.error = Some("Type the server's address, e.g. 192.168.1.10:8096.".into());
                     return Vec::new();
                 }
-                s.busy = Some(format!("Asking {}…", s.address.trim()));
-                vec![Effect::ProbeAddress(s.address.trim().to_string())]
+                s.busy = Some(format!("Asking {address}…"));
+                vec![Effect::ProbeAddress(address)]
             }
             Some(_) if s.focus == 0 => {
                 s.focus = 1;
                 Vec::new()
             }
             Some(t) => {
-                if s.local_user.trim().is_empty() {
+                if s.local_user.value().trim().is_empty() {
                     s.error = Some("Pick or type a user name first.".into());
                     s.focus = 0;
                     return Vec::new();
@@ -297,7 +241,7 @@ fn submit(state: &mut State) -> Vec<Effect> {
                 s.busy = Some(format!("Signing in to {}…", t.name));
                 vec![Effect::SignInLocal {
                     server_id: t.server_id.clone(),
-                    user: s.local_user.trim().to_string(),
+                    user: s.local_user.value().trim().to_string(),
                     password: s.local_password.take(),
                 }]
             }
@@ -322,7 +266,6 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
         {
             s.focus = (s.focus + s.field_count() - 1) % s.field_count();
         }
-        Command::DeleteChar => s.delete_char(),
         Command::ToServers => {
             if s.method == Method::Address && s.target.is_some() && s.busy.is_none() {
                 s.target = None;
@@ -336,16 +279,6 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
-}
-
-/// A printable key typed on the sign-in pane.
-pub fn type_char(state: &mut State, c: char) {
-    state.signin.type_char(c);
-}
-
-/// Text pasted on the sign-in pane.
-pub fn paste(state: &mut State, text: &str) {
-    state.signin.paste(text);
 }
 
 /// Signed in to Emby Connect (password or PIN): on to the servers, which are listed afresh.
@@ -480,7 +413,7 @@ pub fn public_users_listed(
     match result {
         Ok(users) if !users.is_empty() => {
             if s.local_user.is_empty() {
-                s.local_user = users[0].clone();
+                s.local_user.set(&users[0]);
                 s.focus = 1;
             }
             s.info = Some(format!(
@@ -510,7 +443,7 @@ pub fn address_probed(state: &mut State, result: Result<Probed, String>) {
                 )
             });
             if let Some(first) = p.users.first() {
-                s.local_user = first.clone();
+                s.local_user.set(first);
             }
             s.target = Some(Target {
                 server_id: p.id,

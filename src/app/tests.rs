@@ -27,6 +27,13 @@ fn report(id: &str) -> ServerReport {
     }
 }
 
+fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
+    update(
+        s,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
 fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
     update(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
@@ -285,8 +292,8 @@ fn a_paste_goes_whole_into_each_sign_in_field_as_one_clean_line() {
     paste(&mut s, MESSY);
     assert_eq!(s.signin.connect_password.take().expose(), CLEANED);
     // a server's address
-    key(&mut s, KeyCode::Right);
-    key(&mut s, KeyCode::Right);
+    ctrl(&mut s, 'n');
+    ctrl(&mut s, 'n');
     assert_eq!(s.signin.method, signin::Method::Address);
     paste(&mut s, "http://10.0.0.2:8096\nhttp://other");
     assert_eq!(s.signin.address, "http://10.0.0.2:8096");
@@ -303,9 +310,9 @@ fn a_paste_goes_whole_into_each_sign_in_field_as_one_clean_line() {
 #[test]
 fn a_paste_goes_into_the_search_prompt_as_one_clean_line() {
     let mut s = State::new("pin");
-    s.overlay = Some(Overlay::Search("x".into()));
+    s.overlay = Some(Overlay::Search(TextInput::new("x")));
     assert!(paste(&mut s, MESSY).is_empty(), "a paste never submits");
-    assert!(matches!(&s.overlay, Some(Overlay::Search(t)) if t == &format!("x{CLEANED}")));
+    assert!(matches!(&s.overlay, Some(Overlay::Search(t)) if t.value() == format!("x{CLEANED}")));
 }
 
 #[test]
@@ -315,17 +322,17 @@ fn a_huge_paste_is_capped_and_typing_stops_at_the_same_cap() {
     let mut s = State::new("pin");
     s.pane = Pane::SignIn;
     paste(&mut s, &huge);
-    assert_eq!(s.signin.connect_user.chars().count(), FIELD_MAX_CHARS);
+    assert_eq!(s.signin.connect_user.len(), FIELD_MAX_CHARS);
     key(&mut s, KeyCode::Char('z'));
-    assert!(!s.signin.connect_user.contains('z'));
+    assert!(!s.signin.connect_user.value().contains('z'));
     key(&mut s, KeyCode::Tab);
     paste(&mut s, &huge);
     assert_eq!(s.signin.connect_password.len(), FIELD_MAX_CHARS);
 
-    s.overlay = Some(Overlay::Search(String::new()));
+    s.overlay = Some(Overlay::Search(TextInput::default()));
     paste(&mut s, &huge);
     paste(&mut s, &huge);
-    assert!(matches!(&s.overlay, Some(Overlay::Search(t)) if t.chars().count() == FIELD_MAX_CHARS));
+    assert!(matches!(&s.overlay, Some(Overlay::Search(t)) if t.len() == FIELD_MAX_CHARS));
 }
 
 #[test]
@@ -352,10 +359,10 @@ fn a_paste_outside_a_text_field_does_nothing() {
     s.overlay = None;
     assert!(s.signin.connect_user.is_empty());
     // the PIN has no field
-    key(&mut s, KeyCode::Right);
+    ctrl(&mut s, 'n');
     assert_eq!(s.signin.method, signin::Method::Pin);
     assert!(paste(&mut s, "1234\r").is_empty());
-    key(&mut s, KeyCode::Left);
+    ctrl(&mut s, 'p');
     assert!(s.signin.connect_user.is_empty());
 }
 
@@ -520,4 +527,58 @@ fn a_cache_of_another_version_or_of_a_removed_server_is_not_used() {
     let again = restarted_from(&cache);
     assert!(again.sessions.is_empty());
     assert_eq!(again.pane, Pane::Servers);
+}
+
+#[test]
+fn the_status_line_offers_only_what_works_where_you_are() {
+    let (mut s, _) = on_a_list(10);
+    let hints = |s: &State| {
+        s.status_hints()
+            .into_iter()
+            .map(|(_, h)| h)
+            .collect::<Vec<_>>()
+    };
+    let on_list = hints(&s);
+    assert!(on_list.contains(&"open"), "{on_list:?}");
+    assert!(on_list.contains(&"close tab"), "{on_list:?}");
+    assert!(on_list.iter().any(|h| h.starts_with("sort")), "{on_list:?}");
+    key(&mut s, KeyCode::Char('i')); // details of a film
+    let on_details = hints(&s);
+    assert!(
+        !on_details.contains(&"open"),
+        "Enter does nothing here: {on_details:?}"
+    );
+    assert!(
+        !on_details.iter().any(|h| h.starts_with("sort")),
+        "{on_details:?}"
+    );
+}
+
+#[test]
+fn destructive_keys_ask_first_and_any_other_key_is_a_no() {
+    let (mut s, _) = on_a_list(10);
+    key(&mut s, KeyCode::Char('w'));
+    assert!(matches!(s.overlay, Some(Overlay::Confirm(_))));
+    key(&mut s, KeyCode::Char('x'));
+    assert!(s.overlay.is_none());
+    assert_eq!(s.sessions.len(), 1, "a no keeps the tab");
+    key(&mut s, KeyCode::Char('w'));
+    key(&mut s, KeyCode::Char('y'));
+    assert!(s.sessions.is_empty(), "a yes closes it");
+    // D and C on the servers pane
+    let effects = key(&mut s, KeyCode::Char('D'));
+    assert!(effects.is_empty(), "nothing is removed before the yes");
+    assert!(matches!(s.overlay, Some(Overlay::Confirm(_))));
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Remove(id)] if id == "a"),
+        "{effects:?}"
+    );
+    s.connect_user = Some("demo".into());
+    assert!(key(&mut s, KeyCode::Char('C')).is_empty());
+    assert!(
+        key(&mut s, KeyCode::Char('y'))
+            .iter()
+            .any(|e| matches!(e, Effect::ConnectSignOut))
+    );
 }

@@ -5,7 +5,7 @@ pub mod format;
 mod overlay;
 mod servers;
 mod session;
-mod signin;
+pub(crate) mod signin;
 mod status;
 
 use ratatui::Frame;

@@ -6,9 +6,15 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::app::keymap::{Mode, help_lines};
 use crate::app::layout::centered;
 use crate::app::{Overlay, State};
+
+/// What the marks before an item mean (see `format::marks`).
+pub const MARKS: &[(&str, &str)] = &[
+    ("✓", "played"),
+    ("◐ 42%", "in progress, with how far"),
+    ("★", "favourite"),
+];
 
 pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
     match &state.overlay {
@@ -16,44 +22,88 @@ pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
         Some(Overlay::Help { under, scroll }) => {
             let mut lines = vec![Line::styled(
                 format!(
-                    " Keys of {} (vim keys and arrows both work; the mouse scrolls and clicks)",
+                    " {}: its own keys, then those of everywhere; vim keys and arrows both work",
                     under.title()
                 ),
                 Style::new().add_modifier(Modifier::BOLD),
             )];
-            // The keys of where you are first, then every other place's (`?` shows every key).
-            let others = Mode::ALL.into_iter().filter(|m| m != under);
-            for (i, mode) in std::iter::once(*under).chain(others).enumerate() {
-                if i > 0 {
-                    lines.push(Line::from(""));
-                    lines.push(Line::styled(
-                        format!(" {}", mode.title()),
-                        Style::new().add_modifier(Modifier::BOLD),
-                    ));
-                }
-                for (keys, what) in help_lines(mode) {
+            for (title, keys) in state.keymap.help_sections(*under) {
+                lines.push(Line::from(""));
+                lines.push(Line::styled(
+                    format!(" {title}"),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ));
+                for (keys, what) in keys {
                     lines.push(Line::from(vec![
                         Span::styled(format!(" {keys:<28}"), Style::new().fg(Color::Yellow)),
                         Span::raw(what),
                     ]));
                 }
             }
-            let h = lines.len() as u16 + 2;
-            let area = centered(body, 84, h);
+            lines.push(Line::from(""));
+            lines.push(Line::styled(
+                " Marks",
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
+            for (mark, what) in MARKS {
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {mark:<28}"), Style::new().fg(Color::Yellow)),
+                    Span::raw(*what),
+                ]));
+            }
+            // as tall as the screen allows; j/k (or the mouse) scroll the rest
+            let h = (lines.len() as u16 + 2).min(body.height);
+            let area = centered(body, 96, h);
+            let scroll = (*scroll).min((lines.len() as u16 + 2).saturating_sub(h));
             frame.render_widget(Clear, area);
             frame.render_widget(
                 Paragraph::new(lines)
-                    .scroll((*scroll, 0))
-                    .block(Block::bordered().title(" Help ")),
+                    .scroll((scroll, 0))
+                    .block(Block::bordered().title(" Help · j/k scroll · Esc close ")),
                 area,
             );
         }
-        Some(Overlay::Search(text)) => {
+        Some(Overlay::Search(field)) => {
             let area = centered(body, 60, 3);
             frame.render_widget(Clear, area);
             frame.render_widget(
-                Paragraph::new(format!(" {text}█"))
+                Paragraph::new(super::signin::field_spans(field, true, " "))
                     .block(Block::bordered().title(" Search this server ")),
+                area,
+            );
+        }
+        Some(Overlay::Years(field)) => {
+            let area = centered(body, 60, 3);
+            frame.render_widget(Clear, area);
+            frame.render_widget(
+                Paragraph::new(super::signin::field_spans(field, true, " "))
+                    .block(Block::bordered().title(" Years, e.g. 1999 or 1990-1999 (empty: all) ")),
+                area,
+            );
+        }
+        Some(Overlay::Confirm(c)) => {
+            let lines = vec![
+                Line::styled(
+                    format!(" {}", c.question),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+                Line::from(""),
+                Line::from(vec![
+                    Span::styled(
+                        " y",
+                        Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(" yes    "),
+                    Span::styled("any other key", Style::new().fg(Color::Yellow)),
+                    Span::raw(" no"),
+                ]),
+            ];
+            let area = centered(body, 72, 5);
+            frame.render_widget(Clear, area);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(Block::bordered().title(" Sure? ")),
                 area,
             );
         }

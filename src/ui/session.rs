@@ -7,7 +7,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::format::{count, fit, item_meta, item_title, marks, position, runtime};
+use super::format::{
+    Context, count, fit, item_meta_in, item_title, item_title_in, kind_label, marks, position,
+    resume_percent, runtime, size,
+};
 use crate::app::State;
 use crate::app::browse::{DetailsView, HomeRow, HomeView, ListView, SessionView, View};
 use crate::app::layout::{inner, session_parts};
@@ -33,9 +36,9 @@ pub fn draw(frame: &mut Frame, _state: &State, s: &SessionView, area: Rect) {
     }
 }
 
-fn item_line(item: &BaseItemDto, width: usize, selected: bool) -> Line<'static> {
-    let left = format!(" {} {}", marks(item), item_title(item));
-    let right = item_meta(item);
+fn item_line(item: &BaseItemDto, width: usize, selected: bool, ctx: Context) -> Line<'static> {
+    let left = format!(" {} {}", marks(item), item_title_in(item, ctx));
+    let right = item_meta_in(item, ctx);
     let room = width.saturating_sub(right.chars().count() + 2);
     let left = fit(&left, room);
     let pad = width.saturating_sub(left.chars().count() + right.chars().count() + 1);
@@ -87,7 +90,7 @@ fn home(frame: &mut Frame, h: &HomeView, area: Rect) {
                     .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             ),
             HomeRow::Note(t) => Line::styled(format!("   {t}"), Style::new().fg(Color::DarkGray)),
-            HomeRow::Item(it) => item_line(it, width, i == h.cursor),
+            HomeRow::Item(it) => item_line(it, width, i == h.cursor, Context::default()),
         })
         .collect();
     frame.render_widget(Paragraph::new(lines).block(block), area);
@@ -96,6 +99,10 @@ fn home(frame: &mut Frame, h: &HomeView, area: Rect) {
 fn list(frame: &mut Frame, title: &str, l: &ListView, area: Rect) {
     let rows = inner(area);
     let list = &l.list;
+    let title = match l.order.describe() {
+        Some(order) => format!("{title} · {order}"),
+        None => title.to_string(),
+    };
     let heading = match list.total {
         Some(0) => format!(" {title} · empty "),
         Some(n) => format!(" {title} · {} of {} ", count(list.cursor + 1), count(n)),
@@ -110,6 +117,10 @@ fn list(frame: &mut Frame, title: &str, l: &ListView, area: Rect) {
         let (text, style) = match (&list.error, &l.search) {
             (Some(e), _) => (format!("  {e} (r to retry)"), Style::new().fg(Color::Red)),
             (None, Some(q)) => (format!("  Nothing matches “{q}”."), Style::new()),
+            (None, None) if l.order.describe().is_some() => (
+                "  Nothing here is shown as filtered (F, # and Y change the filters).".into(),
+                Style::new(),
+            ),
             (None, None) => ("  This folder is empty.".into(), Style::new()),
         };
         frame.render_widget(
@@ -122,10 +133,14 @@ fn list(frame: &mut Frame, title: &str, l: &ListView, area: Rect) {
         return;
     }
     let width = rows.width as usize;
+    let ctx = Context {
+        parent_id: l.parent_id.as_deref(),
+        search: l.search.is_some(),
+    };
     let end = (list.top + rows.height as usize).min(list.len());
     let lines: Vec<Line> = (list.top..end)
         .map(|i| match list.get(i) {
-            Some(it) => item_line(it, width, i == list.cursor),
+            Some(it) => item_line(it, width, i == list.cursor, ctx),
             None => {
                 let style = if i == list.cursor {
                     Style::new().add_modifier(Modifier::REVERSED)
@@ -146,16 +161,64 @@ fn details(frame: &mut Frame, d: &DetailsView, area: Rect) {
         frame.render_widget(Paragraph::new(format!("  {text}")).block(block), area);
         return;
     };
+    frame.render_widget(
+        Paragraph::new(detail_lines(it))
+            .wrap(Wrap { trim: false })
+            .scroll((d.scroll, 0))
+            .block(block),
+        area,
+    );
+}
+
+/// Cast and crew worth a line: the first actors (with their roles), then who directed and
+/// wrote it.
+fn people_lines(it: &BaseItemDto) -> Vec<Line<'static>> {
+    const ACTORS: usize = 4;
+    let of = |kinds: &[&str]| -> Vec<&crate::emby::models::BaseItemPerson> {
+        it.people
+            .iter()
+            .filter(|p| {
+                p.person_type.as_deref().is_some_and(|t| kinds.contains(&t)) && p.name.is_some()
+            })
+            .collect()
+    };
+    let mut lines = Vec::new();
+    let actors = of(&["Actor", "GuestStar"]);
+    if !actors.is_empty() {
+        let mut names: Vec<String> = actors
+            .iter()
+            .take(ACTORS)
+            .map(|p| match p.role.as_deref().filter(|r| !r.is_empty()) {
+                Some(role) => format!("{} ({role})", p.name.as_deref().unwrap_or("")),
+                None => p.name.clone().unwrap_or_default(),
+            })
+            .collect();
+        if actors.len() > ACTORS {
+            names.push(format!("and {} more", actors.len() - ACTORS));
+        }
+        lines.push(Line::from(format!(" With {}", names.join(", "))));
+    }
+    for (kinds, label) in [
+        (&["Director"][..], "Directed by"),
+        (&["Writer"][..], "Written by"),
+    ] {
+        let names: Vec<String> = of(kinds).iter().filter_map(|p| p.name.clone()).collect();
+        if !names.is_empty() {
+            lines.push(Line::from(format!(" {label} {}", names.join(", "))));
+        }
+    }
+    lines
+}
+
+/// The lines of an item's details (its own function so snapshots can check them whole).
+fn detail_lines(it: &BaseItemDto) -> Vec<Line<'static>> {
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let mut lines = vec![Line::styled(format!(" {}", item_title(it)), bold)];
-    let mut facts = Vec::new();
-    if let Some(k) = &it.item_type {
-        facts.push(k.clone());
-    }
+    let mut facts = vec![kind_label(it)];
     if let Some(y) = it.production_year {
         facts.push(y.to_string());
     }
-    if let Some(t) = it.run_time_ticks {
+    if let Some(t) = it.run_time_ticks.filter(|t| *t > 0) {
         facts.push(runtime(t));
     }
     if let Some(r) = &it.official_rating {
@@ -176,7 +239,10 @@ fn details(frame: &mut Frame, d: &DetailsView, area: Rect) {
         "not played".to_string()
     });
     if let Some(p) = ud.playback_position_ticks.filter(|p| *p > 0) {
-        state.push(format!("resume at {}", position(p)));
+        match resume_percent(it) {
+            Some(pct) => state.push(format!("resume at {} ({pct}%)", position(p))),
+            None => state.push(format!("resume at {}", position(p))),
+        }
     }
     if ud.is_favorite.unwrap_or(false) {
         state.push("★ favourite".into());
@@ -185,9 +251,12 @@ fn details(frame: &mut Frame, d: &DetailsView, area: Rect) {
         state.push(format!("{n} unplayed"));
     }
     lines.push(Line::from(format!(" {}", state.join(" · "))));
+    lines.extend(people_lines(it));
     lines.push(Line::from(""));
     if let Some(o) = &it.overview {
-        lines.push(Line::from(format!(" {o}")));
+        for paragraph in o.split('\n') {
+            lines.push(Line::from(format!(" {paragraph}")));
+        }
         lines.push(Line::from(""));
     }
     for ms in &it.media_sources {
@@ -195,38 +264,42 @@ fn details(frame: &mut Frame, d: &DetailsView, area: Rect) {
         if let Some(c) = &ms.container {
             parts.push(c.clone());
         }
-        if let Some(b) = ms.bitrate {
+        if let Some(sz) = ms.size.filter(|s| *s > 0) {
+            parts.push(size(sz));
+        }
+        if let Some(b) = ms.bitrate.filter(|b| *b > 0) {
             parts.push(format!("{} kbit/s", b / 1000));
         }
-        if let Some(sz) = ms.size {
-            parts.push(format!("{:.1} GB", sz as f64 / 1e9));
-        }
         lines.push(Line::styled(
-            format!(" Media: {}", parts.join(" · ")),
+            format!(" File: {}", parts.join(" · ")),
             Style::new().fg(Color::Cyan),
         ));
-        for st in &ms.media_streams {
-            let desc = st
-                .display_title
-                .clone()
-                .or_else(|| st.codec.clone())
-                .unwrap_or_default();
-            lines.push(Line::from(format!(
-                "   {}: {desc}",
-                st.stream_type.as_deref().unwrap_or("Stream")
-            )));
+        for (kind, label) in [
+            ("Video", "Video"),
+            ("Audio", "Audio"),
+            ("Subtitle", "Subtitles"),
+        ] {
+            let tracks: Vec<String> = ms
+                .media_streams
+                .iter()
+                .filter(|st| st.stream_type.as_deref() == Some(kind))
+                .map(|st| {
+                    st.display_title
+                        .clone()
+                        .or_else(|| st.language.clone())
+                        .or_else(|| st.codec.clone())
+                        .unwrap_or_else(|| "unnamed".into())
+                })
+                .collect();
+            if !tracks.is_empty() {
+                lines.push(Line::from(format!("   {label}: {}", tracks.join(" · "))));
+            }
         }
     }
     if it.media_sources.is_empty()
         && let Some(c) = &it.container
     {
-        lines.push(Line::from(format!(" Media: {c}")));
+        lines.push(Line::from(format!(" File: {c}")));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((d.scroll, 0))
-            .block(block),
-        area,
-    );
+    lines
 }

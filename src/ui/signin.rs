@@ -7,27 +7,56 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::bigtext::big;
-use crate::app::State;
 use crate::app::signin::{Method, PinView, SignIn};
+use crate::app::{State, TextInput};
 
-fn field<'a>(label: &'a str, value: String, focused: bool) -> Line<'a> {
+/// A text field's text with its cursor (the character under it reversed, or a block at the
+/// end) when it has the keyboard; a selected text is shown reversed as a whole.
+pub fn field_spans(field: &TextInput, focused: bool, indent: &str) -> Line<'static> {
+    let shown = field.shown();
+    let text_style = if focused {
+        Style::new().fg(Color::Yellow)
+    } else {
+        Style::new()
+    };
+    if !focused {
+        return Line::from(vec![
+            Span::raw(indent.to_string()),
+            Span::styled(shown, text_style),
+        ]);
+    }
+    if field.is_selected() {
+        return Line::from(vec![
+            Span::raw(indent.to_string()),
+            Span::styled(shown, text_style.add_modifier(Modifier::REVERSED)),
+        ]);
+    }
+    let chars: Vec<char> = shown.chars().collect();
+    let at = field.cursor().min(chars.len());
+    let before: String = chars[..at].iter().collect();
+    let under: String = chars
+        .get(at)
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| " ".into());
+    let after: String = chars.iter().skip(at + 1).collect();
+    Line::from(vec![
+        Span::raw(indent.to_string()),
+        Span::styled(before, text_style),
+        Span::styled(under, Style::new().add_modifier(Modifier::REVERSED)),
+        Span::styled(after, text_style),
+    ])
+}
+
+fn field(label: &str, value: &TextInput, focused: bool) -> Line<'static> {
     let style = if focused {
         Style::new().add_modifier(Modifier::BOLD)
     } else {
         Style::new()
     };
-    let cursor = if focused { "█" } else { "" };
-    Line::from(vec![
-        Span::styled(format!("  {label:<16}"), style),
-        Span::styled(
-            format!("{value}{cursor}"),
-            if focused {
-                Style::new().fg(Color::Yellow)
-            } else {
-                Style::new()
-            },
-        ),
-    ])
+    let mut line = field_spans(value, focused, "");
+    line.spans
+        .insert(0, Span::styled(format!("  {label:<16}"), style));
+    line
 }
 
 fn method_line(s: &SignIn) -> Line<'static> {
@@ -41,7 +70,7 @@ fn method_line(s: &SignIn) -> Line<'static> {
         spans.push(Span::styled(format!(" {} ", m.title()), style));
         spans.push(Span::raw("  "));
     }
-    spans.push(Span::styled("(←/→)", Style::new().fg(Color::DarkGray)));
+    spans.push(Span::styled("(C-n/C-p)", Style::new().fg(Color::DarkGray)));
     Line::from(spans)
 }
 
@@ -84,20 +113,12 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
     let mut lines = vec![Line::from(""), method_line(s), Line::from("")];
     match s.method {
         Method::Connect => {
-            lines.push(field(
-                "Name or e-mail:",
-                s.connect_user.clone(),
-                s.focus == 0,
-            ));
-            lines.push(field(
-                "Password:",
-                "*".repeat(s.connect_password.len()),
-                s.focus == 1,
-            ));
+            lines.push(field("Name or e-mail:", &s.connect_user, s.focus == 0));
+            lines.push(field("Password:", &s.connect_password, s.focus == 1));
         }
         Method::Pin => lines.extend(pin_lines(s, state.now_ms)),
         Method::Address => match &s.target {
-            None => lines.push(field("Server address:", s.address.clone(), true)),
+            None => lines.push(field("Server address:", &s.address, true)),
             Some(t) => {
                 lines.push(Line::from(format!("  Server:         {}", t.name)));
                 if !t.users.is_empty() {
@@ -106,12 +127,8 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
                         t.users.join(", ")
                     )));
                 }
-                lines.push(field("User:", s.local_user.clone(), s.focus == 0));
-                lines.push(field(
-                    "Password:",
-                    "*".repeat(s.local_password.len()),
-                    s.focus == 1,
-                ));
+                lines.push(field("User:", &s.local_user, s.focus == 0));
+                lines.push(field("Password:", &s.local_password, s.focus == 1));
             }
         },
     }

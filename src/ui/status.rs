@@ -6,7 +6,6 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::keymap::status_hints;
 use crate::app::{Pane, State, TAB_SEPARATOR, browse};
 
 pub fn tabs(frame: &mut Frame, state: &State, area: Rect) {
@@ -48,7 +47,9 @@ pub fn message(frame: &mut Frame, state: &State, area: Rect) {
         } else {
             Style::new().fg(Color::Cyan)
         };
-        frame.render_widget(Paragraph::new(format!(" {}", m.text)).style(style), area);
+        // one row: what does not fit is cut between words, never in one
+        let text = super::format::fit_words(&m.text, area.width.saturating_sub(1) as usize);
+        frame.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
     }
 }
 
@@ -63,7 +64,7 @@ fn session_message(s: &browse::SessionView) -> Option<crate::app::Message> {
 
 pub fn keys(frame: &mut Frame, state: &State, area: Rect) {
     let mut spans = vec![Span::raw(" ")];
-    for (key, what) in status_hints(state.mode()) {
+    for (key, what) in state.status_hints() {
         spans.push(Span::styled(
             key,
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),

@@ -78,10 +78,26 @@ pub struct BaseItemDto {
     /// Media sources (files / versions) when requested.
     #[serde(deserialize_with = "null_as_default")]
     pub media_sources: Vec<MediaSourceInfo>,
+    /// Cast and crew (single-item calls; list calls when `Fields=People`).
+    #[serde(deserialize_with = "null_as_default")]
+    pub people: Vec<BaseItemPerson>,
     /// Container, e.g. `mkv`.
     pub container: Option<String>,
     /// Path on the server (administrators only).
     pub path: Option<String>,
+}
+
+/// Someone in the cast or crew of an item (SDK `BaseItemPerson`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct BaseItemPerson {
+    pub name: Option<String>,
+    pub id: Option<String>,
+    /// The character played, for an actor.
+    pub role: Option<String>,
+    /// `Actor`, `Director`, `Writer`, `Producer`, `GuestStar`, `Composer`, …
+    #[serde(rename = "Type")]
+    pub person_type: Option<String>,
 }
 
 /// A user's data for one item: position, play state, favourite (SDK `UserItemDataDto`).

@@ -18,7 +18,7 @@ pub use connect::{
     ConnectUser, PinCreationResult, PinExchangeResult, PinStatusResult, SignUpResult,
     UserLinkResult,
 };
-pub use item::{BaseItemDto, UserItemDataDto};
+pub use item::{BaseItemDto, BaseItemPerson, UserItemDataDto};
 pub use playback::{MediaSourceInfo, MediaStream, PlaybackInfoResponse};
 pub use query::QueryResult;
 pub use system::{PublicSystemInfo, SystemInfo};

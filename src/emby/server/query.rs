@@ -43,6 +43,10 @@ pub struct ItemsQuery {
     pub group_items: Option<bool>,
     /// `SeriesId` (NextUp).
     pub series_id: Option<String>,
+    /// `Genres`: items of any of these genres (sent `|`-separated: a genre may hold a comma).
+    pub genres: Vec<String>,
+    /// `Years`: items from these production years.
+    pub years: Vec<i32>,
 }
 
 impl ItemsQuery {
@@ -76,6 +80,13 @@ impl ItemsQuery {
                 .filter(|(_, v)| !v.is_empty())
                 .map(|(k, v)| (k, v.join(","))),
         );
+        if !self.genres.is_empty() {
+            pairs.push(("Genres", self.genres.join("|")));
+        }
+        if !self.years.is_empty() {
+            let years: Vec<String> = self.years.iter().map(i32::to_string).collect();
+            pairs.push(("Years", years.join(",")));
+        }
         if let Some(order) = self.sort_order {
             let order = match order {
                 SortOrder::Ascending => "Ascending",

@@ -132,6 +132,16 @@ impl SignedInClient {
         self.server.http.json(request).await
     }
 
+    /// The genres of the items under a folder: `GET /Genres?ParentId=&UserId=`.
+    pub async fn genres(&self, parent_id: Option<&str>) -> Result<QueryResult<BaseItemDto>, Error> {
+        let mut query = vec![("UserId", self.user_id.as_str())];
+        if let Some(p) = parent_id {
+            query.push(("ParentId", p));
+        }
+        let request = self.request(Method::GET, &["Genres"], &query);
+        self.server.http.json(request).await
+    }
+
     /// Marks played (`POST`) or unplayed (`DELETE`) `/Users/{UserId}/PlayedItems/{Id}`.
     pub async fn set_played(&self, item_id: &str, played: bool) -> Result<UserItemDataDto, Error> {
         let method = if played { Method::POST } else { Method::DELETE };

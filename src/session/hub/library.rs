@@ -75,6 +75,21 @@ impl Hub {
         }
     }
 
+    /// The genres of the items under a folder (for a list's genre filter), by name.
+    pub async fn genres(
+        &self,
+        server_id: &str,
+        parent_id: Option<&str>,
+    ) -> Result<Vec<String>, SessionError> {
+        let page = self
+            .call(server_id, true, |c| {
+                let parent = parent_id.map(str::to_string);
+                async move { c.genres(parent.as_deref()).await }
+            })
+            .await?;
+        Ok(page.items.into_iter().filter_map(|g| g.name).collect())
+    }
+
     /// Marks an item played or not.
     pub async fn set_played(
         &self,

@@ -181,6 +181,23 @@ pub fn item_json(
     if fields.has("genres") {
         m.insert("Genres".into(), json!(names::genres(lib, item)));
     }
+    if fields.has("people") {
+        let people: Vec<Value> = names::people(lib, item)
+            .into_iter()
+            .map(|(name, role, kind)| {
+                let mut p = json!({
+                    "Name": name,
+                    "Id": ids::tag(&[name, "person"]),
+                    "Type": kind,
+                });
+                if !role.is_empty() {
+                    p["Role"] = json!(role);
+                }
+                p
+            })
+            .collect();
+        m.insert("People".into(), json!(people));
+    }
     if fields.has("datecreated") {
         m.insert(
             "DateCreated".into(),
@@ -274,6 +291,11 @@ fn media_streams(item: ItemRef) -> Value {
             "AverageFrameRate": 25.0, "RealFrameRate": 25.0, "IsDefault": true, "IsForced": false,
             "Type": "Video", "Index": 0, "IsExternal": false, "IsTextSubtitleStream": false,
             "SupportsExternalStream": false, "AspectRatio": "4:3",
+        },
+        {
+            "Codec": "srt", "Language": "eng", "DisplayTitle": "English (SRT)",
+            "IsDefault": false, "IsForced": false, "Type": "Subtitle", "Index": 1,
+            "IsExternal": true, "IsTextSubtitleStream": true, "SupportsExternalStream": true,
         }
     ])
 }

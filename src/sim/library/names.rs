@@ -244,6 +244,62 @@ pub fn overview(lib: &Library, item: ItemRef) -> String {
     }
 }
 
+/// Made-up people for casts and crews.
+const PEOPLE: [&str; 16] = [
+    "Ada Moreau",
+    "Ben Okafor",
+    "Clara Lindqvist",
+    "Dev Ramesh",
+    "Elena Petrova",
+    "Finn Walsh",
+    "Grace Tanaka",
+    "Hugo Brandt",
+    "Iris Achebe",
+    "Jonas Keller",
+    "Kira Sato",
+    "Leo Marchetti",
+    "Maya Fernández",
+    "Noah Bishop",
+    "Olga Novak",
+    "Pablo Ruiz",
+];
+
+/// Made-up characters for the roles.
+const ROLES: [&str; 8] = [
+    "The Captain",
+    "Detective Hale",
+    "Dr. Rowe",
+    "The Stranger",
+    "Mara",
+    "Teo",
+    "June",
+    "The Pilot",
+];
+
+/// The cast and crew of a film, series or episode: four actors with roles, a director and a
+/// writer, as (name, role, type).
+pub fn people(lib: &Library, item: ItemRef) -> Vec<(&'static str, &'static str, &'static str)> {
+    if !matches!(
+        item,
+        ItemRef::Movie(_) | ItemRef::Series(_) | ItemRef::Episode(..)
+    ) {
+        return Vec::new();
+    }
+    let seed = h(lib, item, "people") as usize;
+    let mut out: Vec<(&'static str, &'static str, &'static str)> = (0..4)
+        .map(|i| {
+            (
+                PEOPLE[(seed + i * 5) % PEOPLE.len()],
+                ROLES[(seed + i) % ROLES.len()],
+                "Actor",
+            )
+        })
+        .collect();
+    out.push((PEOPLE[(seed + 3) % PEOPLE.len()], "", "Director"));
+    out.push((PEOPLE[(seed + 7) % PEOPLE.len()], "", "Writer"));
+    out
+}
+
 /// The album artist of album `a`.
 pub fn artist(_lib: &Library, a: u32) -> &'static str {
     ARTISTS[a as usize % ARTISTS.len()]

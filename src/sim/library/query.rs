@@ -83,6 +83,10 @@ pub struct ItemQuery {
     pub folder: Option<bool>,
     /// `SeriesId` / `AlbumId` style restriction to descendants of one item.
     pub within: Option<ItemRef>,
+    /// `Genres` (any of them, case-insensitive; empty = any).
+    pub genres: Vec<String>,
+    /// `Years` (production year in the list; empty = any).
+    pub years: Vec<i32>,
     /// `SortBy` keys (empty = by name).
     pub sort: Vec<SortKey>,
     /// `SortOrder=Descending` per key (missing entries repeat the last one).
@@ -174,6 +178,18 @@ impl ItemQuery {
             if !item.is_playable() || st.position_ticks <= 0 || st.played {
                 return false;
             }
+        }
+        if !self.genres.is_empty()
+            && !names::genres(lib, item)
+                .iter()
+                .any(|g| self.genres.iter().any(|w| w.eq_ignore_ascii_case(g)))
+        {
+            return false;
+        }
+        if !self.years.is_empty()
+            && !names::year(lib, item).is_some_and(|y| self.years.contains(&y))
+        {
+            return false;
         }
         true
     }

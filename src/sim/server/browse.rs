@@ -58,6 +58,21 @@ fn parse_query(req: &Req, lib: &Library) -> Result<ItemQuery, Reply> {
             .collect(),
         ..ItemQuery::default()
     };
+    // Genres are pipe-separated (a genre may hold a comma); Years comma-separated
+    q.genres = req
+        .q("Genres")
+        .map(|g| {
+            g.split('|')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    q.years = req
+        .q_list("Years")
+        .iter()
+        .filter_map(|y| y.trim().parse().ok())
+        .collect();
     if let Some(p) = req.q("ParentId") {
         q.parent = Some(resolve(lib, p)?);
     }
@@ -318,4 +333,39 @@ pub fn set_favorite(call: &Call, user_id: &str, id: &str, favorite: bool) -> Rep
         } = s;
         user_data.set_favorite(library, user, item, favorite);
     })
+}
+
+/// `GET /Genres?ParentId=`: the genres of the items under a folder (or the whole library), as
+/// `Genre` items sorted by name.
+pub fn genres(call: &Call) -> Reply {
+    let world = call.shared.world();
+    tri!(call.caller(&world));
+    let s = tri!(call.data(&world));
+    let lib = &s.library;
+    let parent = match call.req.q("ParentId") {
+        Some(p) => tri!(resolve(lib, p)),
+        None => ItemRef::Root,
+    };
+    let mut found: Vec<&'static str> = lib
+        .descendants(parent, &|k| {
+            !k.is_folder() || k == Kind::Series || k == Kind::Album
+        })
+        .into_iter()
+        .flat_map(|i| super::super::library::names::genres(lib, i))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    let items: Vec<Value> = found
+        .iter()
+        .map(|g| {
+            json!({
+                "Name": g,
+                "Id": crate::sim::ids::tag(&[g, "genre"]),
+                "Type": "Genre",
+                "ServerId": lib.server_id,
+                "IsFolder": false,
+            })
+        })
+        .collect();
+    Reply::ok(json!({ "Items": items, "TotalRecordCount": found.len() }))
 }
