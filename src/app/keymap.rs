@@ -47,6 +47,38 @@ impl Mode {
             Mode::Years => "Years",
         }
     }
+
+    /// The pane's name in the config file (`[keys.in_<name>]` holds keys for that pane only).
+    pub fn config_name(self) -> &'static str {
+        match self {
+            Mode::SignIn => "sign_in",
+            Mode::Servers => "servers",
+            Mode::Session => "session",
+            Mode::Search => "search",
+            Mode::Invitations => "invitations",
+            Mode::Help => "help",
+            Mode::Confirm => "confirm",
+            Mode::Years => "years",
+        }
+    }
+
+    /// Every mode with a keymap, in the order the config file lists them.
+    pub const WITH_KEYS: [Mode; 8] = [
+        Mode::SignIn,
+        Mode::Servers,
+        Mode::Session,
+        Mode::Search,
+        Mode::Invitations,
+        Mode::Help,
+        Mode::Confirm,
+        Mode::Years,
+    ];
+
+    pub fn from_config_name(name: &str) -> Option<Mode> {
+        Mode::WITH_KEYS
+            .into_iter()
+            .find(|m| m.config_name() == name)
+    }
 }
 
 /// What a key means.
@@ -523,9 +555,8 @@ pub struct Keymap {
 
 impl Default for Keymap {
     fn default() -> Self {
-        let modes = Mode::ALL
+        let modes = Mode::WITH_KEYS
             .into_iter()
-            .chain([Mode::Help, Mode::Confirm, Mode::Years])
             .map(|mode| {
                 let bound = default_bindings(mode)
                     .iter()
@@ -543,66 +574,119 @@ impl Default for Keymap {
     }
 }
 
-/// One entry of the `[keys]` table: the command's name, its keys as written, and the line it is
-/// on (for messages).
+/// One entry of the `[keys]` table (or of `[keys.<pane>]`, then `pane` is set): the command's
+/// name, its keys as written, and the line it is on (for messages).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeySetting {
     pub command: String,
     pub keys: Vec<String>,
     pub line: usize,
+    pub pane: Option<Mode>,
 }
 
 impl Keymap {
-    /// The defaults with `settings` applied: a command's keys are replaced in every pane it is
-    /// bound in, and a key taken by it is taken from any other command of that pane. In text
+    /// The defaults with `settings` applied. A `[keys]` entry replaces the command's keys in
+    /// every pane it is bound in (an empty list unbinds it); a `[keys.in_<pane>]` entry (applied after them) in that pane only.
+    /// A key given to a command is taken from any other command of the same pane. In text
     /// fields a plain character always types, whatever it is bound to. Each bad entry (unknown
-    /// command, a key that is not one) is reported with its line and left at its default.
+    /// command, a key that is not one, a command the pane does not have) is reported with its
+    /// line and left at its default.
     pub fn with_settings(settings: &[KeySetting]) -> (Keymap, Vec<String>) {
         let mut keymap = Keymap::default();
         let mut problems = Vec::new();
-        for setting in settings {
-            let Some(command) = Command::from_name(&setting.command) else {
-                problems.push(format!(
-                    "line {}: `{}` is not a command that takes keys (see `emby-tui config show`)",
-                    setting.line, setting.command
-                ));
-                continue;
-            };
-            let keys: Result<Vec<Key>, String> =
-                setting.keys.iter().map(|k| parse_key(k)).collect();
-            let keys = match keys {
-                Ok(keys) if !keys.is_empty() => keys,
-                Ok(_) => {
-                    problems.push(format!(
-                        "line {}: `{}` needs at least one key",
-                        setting.line, setting.command
-                    ));
-                    continue;
-                }
-                Err(e) => {
-                    problems.push(format!("line {}: {e}", setting.line));
-                    continue;
-                }
-            };
-            for (mode, bound) in &mut keymap.modes {
-                if !bound.iter().any(|b| b.command == command) {
-                    continue;
-                }
-                let keys: Vec<Key> = keys
-                    .iter()
-                    .copied()
-                    .filter(|k| !(mode.is_text() && k.1 == NONE && matches!(k.0, KeyCode::Char(_))))
-                    .collect();
-                for b in bound.iter_mut() {
-                    if b.command == command {
-                        b.keys = keys.clone();
-                    } else {
-                        b.keys.retain(|k| !keys.contains(k));
-                    }
-                }
+        let everywhere = settings.iter().filter(|s| s.pane.is_none());
+        let one_pane = settings.iter().filter(|s| s.pane.is_some());
+        for setting in everywhere.chain(one_pane) {
+            match keymap.apply(setting) {
+                Ok(()) => {}
+                Err(e) => problems.push(format!("line {}: {e}", setting.line)),
             }
         }
         (keymap, problems)
+    }
+
+    fn apply(&mut self, setting: &KeySetting) -> Result<(), String> {
+        let name = &setting.command;
+        let command = Command::from_name(name).ok_or_else(|| {
+            format!("`{name}` is not a command that takes keys (see `emby-tui config show`)")
+        })?;
+        let keys = setting
+            .keys
+            .iter()
+            .map(|k| parse_key(k))
+            .collect::<Result<Vec<Key>, String>>()?;
+        let mut bound_anywhere = false;
+        for (mode, bound) in &mut self.modes {
+            if setting.pane.is_some_and(|p| p != *mode)
+                || !bound.iter().any(|b| b.command == command)
+            {
+                continue;
+            }
+            bound_anywhere = true;
+            let keys: Vec<Key> = keys
+                .iter()
+                .copied()
+                .filter(|k| !(mode.is_text() && k.1 == NONE && matches!(k.0, KeyCode::Char(_))))
+                .collect();
+            for b in bound.iter_mut() {
+                if b.command == command {
+                    b.keys = keys.clone();
+                } else {
+                    b.keys.retain(|k| !keys.contains(k));
+                }
+            }
+        }
+        match setting.pane {
+            Some(pane) if !bound_anywhere => Err(format!(
+                "the {} pane has no `{name}` command",
+                pane.config_name()
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The keymap in force as `[keys]` settings that build it again: a command with the same
+    /// keys in every pane (the plain characters left out of text fields aside) once in
+    /// `[keys]`, any other in each pane's `[keys.in_<pane>]` table.
+    pub fn settings(&self) -> Vec<(Option<Mode>, Command, Vec<Key>)> {
+        let text_filtered = |mode: Mode, keys: &[Key]| -> Vec<Key> {
+            keys.iter()
+                .copied()
+                .filter(|k| !(mode.is_text() && k.1 == NONE && matches!(k.0, KeyCode::Char(_))))
+                .collect()
+        };
+        let mut general = Vec::new();
+        let mut by_pane = Vec::new();
+        for command in Command::NAMED {
+            if matches!(command, Command::Tab(_)) {
+                continue;
+            }
+            let bound: Vec<(Mode, &Vec<Key>)> = self
+                .modes
+                .iter()
+                .filter_map(|(m, b)| {
+                    b.iter()
+                        .find(|b| b.command == command)
+                        .map(|b| (*m, &b.keys))
+                })
+                .collect();
+            let Some(widest) = bound.iter().map(|(_, k)| *k).max_by_key(|k| k.len()) else {
+                continue;
+            };
+            let uniform = bound
+                .iter()
+                .all(|(m, keys)| **keys == text_filtered(*m, widest));
+            if uniform {
+                general.push((None, command, widest.clone()));
+            } else {
+                for (mode, keys) in bound {
+                    by_pane.push((Some(mode), command, keys.clone()));
+                }
+            }
+        }
+        by_pane.sort_by_key(|(m, _, _)| Mode::WITH_KEYS.iter().position(|w| Some(*w) == *m));
+        general.extend(by_pane);
+        general
     }
 
     /// The bindings of a mode in force, in the order help shows them.
@@ -833,6 +917,74 @@ mod tests {
         assert!(hints.contains(&(Command::Help, "?".to_string(), "help")));
     }
 
+    fn setting(command: &str, keys: &[&str], pane: Option<Mode>) -> KeySetting {
+        KeySetting {
+            command: command.into(),
+            keys: keys.iter().map(|k| k.to_string()).collect(),
+            line: 1,
+            pane,
+        }
+    }
+
+    /// What `emby-tui config show` writes builds the same keymap again (for the defaults and
+    /// after a change), so a user can start from it.
+    #[test]
+    fn the_keymap_in_force_written_as_settings_builds_itself_again() {
+        let written = |map: &Keymap| -> Vec<KeySetting> {
+            map.settings()
+                .into_iter()
+                .map(|(pane, c, keys)| KeySetting {
+                    command: c.name().into(),
+                    keys: keys.iter().map(key_setting).collect(),
+                    line: 1,
+                    pane,
+                })
+                .collect()
+        };
+        let default = Keymap::default();
+        let (again, problems) = Keymap::with_settings(&written(&default));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(again, default);
+        // `open` differs between panes (o in servers is sort in a session): pane tables
+        assert!(
+            default
+                .settings()
+                .iter()
+                .any(|(p, c, _)| *c == Command::Open && *p == Some(Mode::Session))
+        );
+        let (changed, _) = Keymap::with_settings(&[setting("quit", &["x"], None)]);
+        let (again, problems) = Keymap::with_settings(&written(&changed));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(again, changed);
+        assert_ne!(changed, default);
+    }
+
+    #[test]
+    fn a_pane_table_changes_that_pane_only() {
+        let (map, problems) = Keymap::with_settings(&[
+            setting("open", &["ctrl-o"], Some(Mode::Session)),
+            setting("accept", &["y"], Some(Mode::Years)),
+        ]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("years pane has no `accept`"),
+            "{problems:?}"
+        );
+        let k = |c: char, m| KeyEvent::new(KeyCode::Char(c), m);
+        assert_eq!(
+            map.lookup(Mode::Session, &k('o', KeyModifiers::CONTROL)),
+            Some(Command::Open)
+        );
+        assert_eq!(
+            map.lookup(Mode::Session, &KeyEvent::new(KeyCode::Enter, NONE)),
+            None
+        );
+        assert_eq!(
+            map.lookup(Mode::Servers, &KeyEvent::new(KeyCode::Enter, NONE)),
+            Some(Command::Open)
+        );
+    }
+
     #[test]
     fn every_command_has_a_name_that_reads_back() {
         for c in Command::NAMED {
@@ -874,16 +1026,19 @@ mod tests {
                 command: "quit".into(),
                 keys: vec!["x".into(), "ctrl-q".into()],
                 line: 3,
+                pane: None,
             },
             KeySetting {
                 command: "nope".into(),
                 keys: vec!["z".into()],
                 line: 4,
+                pane: None,
             },
             KeySetting {
                 command: "help".into(),
                 keys: vec!["ctrl-".into()],
                 line: 5,
+                pane: None,
             },
         ]);
         assert_eq!(problems.len(), 2, "{problems:?}");

@@ -6,11 +6,13 @@ pub mod browse;
 pub mod cache;
 pub mod keymap;
 pub mod layout;
+pub mod log;
 pub mod order;
 pub mod paging;
 pub mod servers;
 pub mod signin;
 pub mod text;
+pub mod theme;
 
 pub use action::{Action, Effect, HomeData, Invitation, Loaded, PinCheck, Request};
 pub use keymap::{Command, Keymap, Mode};
