@@ -12,21 +12,28 @@ pub enum Mode {
     Search,
     Invitations,
     Help,
+    // issue 11: the Emby Connect account box, a server's administration and its forms
+    Account,
+    Admin,
+    AdminForm,
 }
 
 impl Mode {
     /// Every mode with keys of its own, in the order help lists them after the current one.
-    pub const ALL: [Mode; 5] = [
+    pub const ALL: [Mode; 8] = [
         Mode::SignIn,
         Mode::Servers,
         Mode::Session,
         Mode::Search,
         Mode::Invitations,
+        Mode::Account,
+        Mode::Admin,
+        Mode::AdminForm,
     ];
 
     /// In text modes, printable keys not bound here are typed into the focused field.
     pub fn is_text(self) -> bool {
-        matches!(self, Mode::SignIn | Mode::Search)
+        matches!(self, Mode::SignIn | Mode::Search | Mode::AdminForm)
     }
 
     pub fn title(self) -> &'static str {
@@ -37,6 +44,9 @@ impl Mode {
             Mode::Search => "Search",
             Mode::Invitations => "Invitations",
             Mode::Help => "Help",
+            Mode::Account => "Emby Connect account",
+            Mode::Admin => "Administration",
+            Mode::AdminForm => "Administration form",
         }
     }
 }
@@ -83,6 +93,23 @@ pub enum Command {
     DeleteChar,
     /// Clear the terminal and draw everything again (bound in every mode).
     Redraw,
+    // issue 11
+    /// The Emby Connect account box (who is signed in, sign-up and password pointers).
+    Account,
+    /// The administration view of the session's server.
+    Admin,
+    /// Link the selected user to an Emby Connect account.
+    Link,
+    /// Remove the selected user's Emby Connect link.
+    Unlink,
+    /// Invite someone through Emby Connect.
+    Invite,
+    /// Cancel the selected pending invitation.
+    CancelInvite,
+    /// Switch between a view's lists (users / pending invitations).
+    SwitchList,
+    /// Open the sign-in pane on the sign-up form.
+    SignUp,
 }
 
 /// A key: code and modifiers (Shift is ignored for characters, which carry their case).
@@ -145,6 +172,14 @@ const SIGN_IN: &[Binding] = &[
     b(&[code(K::F(1))], C::Help, "all keys", true),
     b(&[ctrl('c')], C::Quit, "quit", true),
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+    // issue 11
+    b(&[code(K::F(2))], C::Account, "Emby Connect account", true),
+    b(
+        &[code(K::F(3))],
+        C::SignUp,
+        "new Emby Connect account",
+        false,
+    ),
 ];
 
 const SERVERS: &[Binding] = &[
@@ -172,6 +207,13 @@ const SERVERS: &[Binding] = &[
     b(&[ch('?')], C::Help, "help", true),
     b(&[ch('q'), ctrl('c')], C::Quit, "quit", true),
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+    // issue 11
+    b(
+        &[ch('u'), code(K::F(2))],
+        C::Account,
+        "Emby Connect account",
+        false,
+    ),
 ];
 
 const SESSION: &[Binding] = &[
@@ -215,6 +257,13 @@ const SESSION: &[Binding] = &[
     b(&[ch('?')], C::Help, "help", true),
     b(&[ch('q'), ctrl('c')], C::Quit, "quit", true),
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+    // issue 11
+    b(
+        &[ch('A')],
+        C::Admin,
+        "administer this server (administrators)",
+        false,
+    ),
 ];
 
 const SEARCH: &[Binding] = &[
@@ -254,6 +303,71 @@ const HELP: &[Binding] = &[
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
 
+// issue 11: the account box, the administration view and its forms
+const ACCOUNT: &[Binding] = &[
+    b(&[ch('c')], C::ToSignIn, "sign in", true),
+    b(&[ch('n')], C::SignUp, "create an account", true),
+    b(
+        &[ch('x')],
+        C::ConnectSignOut,
+        "sign out of Emby Connect",
+        true,
+    ),
+    b(&[ch('r')], C::Refresh, "reload", false),
+    b(
+        &[code(K::Esc), ch('q'), code(K::F(2))],
+        C::Cancel,
+        "close",
+        true,
+    ),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
+const ADMIN: &[Binding] = &[
+    b(&[ch('j'), code(K::Down)], C::Down, "down", false),
+    b(&[ch('k'), code(K::Up)], C::Up, "up", false),
+    b(&[code(K::Tab)], C::SwitchList, "users / pending", true),
+    b(
+        &[ch('l'), code(K::Enter)],
+        C::Link,
+        "link to Emby Connect",
+        true,
+    ),
+    b(&[ch('u')], C::Unlink, "unlink", true),
+    b(&[ch('n')], C::Invite, "invite", true),
+    b(&[ch('x')], C::CancelInvite, "cancel invitation", true),
+    b(&[ch('r')], C::Refresh, "reload", false),
+    b(&[code(K::Esc), ch('q')], C::Cancel, "close", true),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
+const ADMIN_FORM: &[Binding] = &[
+    b(&[code(K::Enter)], C::Submit, "send", true),
+    b(&[code(K::Esc)], C::Cancel, "cancel", true),
+    b(
+        &[code(K::Tab), code(K::Down)],
+        C::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[code(K::BackTab), code(K::Up)],
+        C::PrevField,
+        "previous field",
+        false,
+    ),
+    b(
+        &[code(K::Backspace)],
+        C::DeleteChar,
+        "delete a character",
+        false,
+    ),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
 /// The bindings of a mode, in the order help shows them.
 pub fn bindings(mode: Mode) -> &'static [Binding] {
     match mode {
@@ -263,6 +377,9 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
         Mode::Search => SEARCH,
         Mode::Invitations => INVITATIONS,
         Mode::Help => HELP,
+        Mode::Account => ACCOUNT,
+        Mode::Admin => ADMIN,
+        Mode::AdminForm => ADMIN_FORM,
     }
 }
 
@@ -396,14 +513,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_mode() {
-        for mode in [
-            Mode::SignIn,
-            Mode::Servers,
-            Mode::Session,
-            Mode::Search,
-            Mode::Invitations,
-            Mode::Help,
-        ] {
+        for mode in Mode::ALL.into_iter().chain([Mode::Help]) {
             let mut seen = Vec::new();
             for b in bindings(mode) {
                 for k in b.keys {

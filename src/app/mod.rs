@@ -1,7 +1,9 @@
 //! The UI state and its update function: an [`Action`] in, the state changed, [`Effect`]s out.
 //! Nothing here waits for anything; drawing ([`crate::ui`]) reads the state only.
 
+pub mod account;
 pub mod action;
+pub mod admin;
 pub mod browse;
 pub mod cache;
 pub mod keymap;
@@ -11,6 +13,7 @@ pub mod servers;
 pub mod signin;
 pub mod text;
 
+pub use action::{AccountUser, AdminData, AdminOp};
 pub use action::{Action, Effect, HomeData, Invitation, Loaded, PinCheck, Request};
 pub use keymap::{Command, Mode};
 
@@ -43,6 +46,11 @@ pub enum Overlay {
     /// The search prompt of the active session, with what is typed.
     Search(String),
     Invitations(InvitationsView),
+    // issue 11
+    /// The Emby Connect account box.
+    Account(account::AccountView),
+    /// A server's administration view.
+    Admin(admin::AdminView),
 }
 
 /// A sentence for the user, and whether it reports a failure.
@@ -121,6 +129,9 @@ impl State {
             Some(Overlay::Help { .. }) => Mode::Help,
             Some(Overlay::Search(_)) => Mode::Search,
             Some(Overlay::Invitations(_)) => Mode::Invitations,
+            Some(Overlay::Account(_)) => Mode::Account,
+            Some(Overlay::Admin(v)) if v.form.is_some() => Mode::AdminForm,
+            Some(Overlay::Admin(_)) => Mode::Admin,
             None => match self.pane {
                 Pane::SignIn => Mode::SignIn,
                 Pane::Servers => Mode::Servers,
@@ -238,6 +249,9 @@ fn global(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
         Command::NextTab | Command::PrevTab => {}
         Command::Tab(i) => browse::switch_to(state, i),
         Command::ToServers if state.pane == Pane::Session => state.pane = Pane::Servers,
+        // issue 11
+        Command::Account => return Some(account::open(state)),
+        Command::Admin if state.pane == Pane::Session => return Some(admin::open(state)),
         _ => return None,
     }
     Some(Vec::new())
@@ -294,6 +308,16 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             }
             servers::invitations_command(state, cmd)
         }
+        // issue 11
+        Mode::Account => account::command(state, cmd),
+        Mode::Admin => {
+            if cmd == Command::Quit {
+                state.quit = true;
+                return Vec::new();
+            }
+            admin::command(state, cmd)
+        }
+        Mode::AdminForm => admin::form_command(state, cmd),
         Mode::SignIn | Mode::Servers | Mode::Session => {
             if let Some(effects) = global(state, cmd) {
                 return effects;
@@ -310,6 +334,7 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
 fn type_char(state: &mut State, c: char) {
     match &mut state.overlay {
         Some(Overlay::Search(t)) => t.type_char(c),
+        Some(Overlay::Admin(_)) => admin::type_char(state, c),
         None if state.pane == Pane::SignIn => signin::type_char(state, c),
         _ => {}
     }
@@ -324,6 +349,7 @@ fn paste(state: &mut State, text: &str) {
             }
         }
         Mode::SignIn => signin::paste(state, text),
+        Mode::AdminForm => admin::paste(state, text),
         _ => {}
     }
 }
@@ -339,7 +365,7 @@ fn mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
             };
             if matches!(
                 mode,
-                Mode::Servers | Mode::Session | Mode::Help | Mode::Invitations
+                Mode::Servers | Mode::Session | Mode::Help | Mode::Invitations | Mode::Admin
             ) {
                 let mut effects = Vec::new();
                 for _ in 0..3 {
@@ -570,6 +596,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ConnectSignedOut(Ok(list)) => {
+            account::signed_out(state);
             state.connect_user = None;
             state.servers.set_rows(list);
             state.servers.message = Some(Message::info(
@@ -640,6 +667,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             generation,
             result,
         } => browse::loaded(state, &server_id, generation, result),
+        // issue 11
+        Action::AccountLoaded(result) => {
+            account::loaded(state, result);
+            Vec::new()
+        }
+        Action::SignedUp { result, browser } => signin::signed_up(state, result, browser),
+        Action::AdminLoaded { server_id, result } => {
+            admin::loaded(state, &server_id, result);
+            Vec::new()
+        }
+        Action::AdminDone { server_id, result } => admin::done(state, &server_id, result),
     }
 }
 

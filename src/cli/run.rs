@@ -84,7 +84,7 @@ pub fn session_config(global: &GlobalOptions) -> anyhow::Result<SessionConfig> {
 }
 
 /// The first line of standard input, without its line ending; never echoed or logged.
-fn password_from_stdin() -> anyhow::Result<Secret> {
+pub(super) fn password_from_stdin() -> anyhow::Result<Secret> {
     let mut buf = String::new();
     std::io::stdin()
         .read_to_string(&mut buf)
@@ -266,6 +266,15 @@ async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow
                     );
                 }
             }
+        }
+        // issue 11: the Connect account and server administration
+        command @ (Command::Users { .. }
+        | Command::Invite { .. }
+        | Command::Pending { .. }
+        | Command::Connect(
+            ConnectCommand::Signup { .. } | ConnectCommand::Whoami { .. },
+        )) => {
+            super::admin::run(hub, command).await?;
         }
         Command::Items {
             server_id,
