@@ -10,7 +10,7 @@ use crate::session::{Hub, SessionError};
 
 use super::args::{Command, ConnectCommand, PendingCommand, UsersCommand};
 use super::output::print_json;
-use super::run::password_from_stdin;
+use super::input::password_from_stdin;
 
 /// One user of a server as scripts see it.
 #[derive(Debug, Serialize)]

@@ -21,6 +21,7 @@ mod output;
 mod run;
 // issue 11
 mod admin;
+mod input;
 
 pub use args::Cli;
 pub use run::{cache_dir, pin_page, race_config, run_command, session_config};
