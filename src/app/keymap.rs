@@ -16,6 +16,8 @@ pub enum Mode {
     Account,
     Admin,
     AdminForm,
+    /// The administration box before (or instead of) the view: checking, or why not shown.
+    AdminCheck,
 }
 
 impl Mode {
@@ -47,6 +49,7 @@ impl Mode {
             Mode::Account => "Emby Connect account",
             Mode::Admin => "Administration",
             Mode::AdminForm => "Administration form",
+            Mode::AdminCheck => "Administration (not shown)",
         }
     }
 }
@@ -343,6 +346,13 @@ const ADMIN: &[Binding] = &[
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
 
+const ADMIN_CHECK: &[Binding] = &[
+    b(&[ch('r')], C::Refresh, "ask again", true),
+    b(&[code(K::Esc), ch('q')], C::Cancel, "close", true),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
 const ADMIN_FORM: &[Binding] = &[
     b(&[code(K::Enter)], C::Submit, "send", true),
     b(&[code(K::Esc)], C::Cancel, "cancel", true),
@@ -380,6 +390,7 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
         Mode::Account => ACCOUNT,
         Mode::Admin => ADMIN,
         Mode::AdminForm => ADMIN_FORM,
+        Mode::AdminCheck => ADMIN_CHECK,
     }
 }
 
@@ -513,7 +524,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_mode() {
-        for mode in Mode::ALL.into_iter().chain([Mode::Help]) {
+        for mode in Mode::ALL.into_iter().chain([Mode::Help, Mode::AdminCheck]) {
             let mut seen = Vec::new();
             for b in bindings(mode) {
                 for k in b.keys {
@@ -527,7 +538,7 @@ mod tests {
     #[test]
     fn ctrl_l_redraws_everywhere_and_is_in_help() {
         let ctrl_l = key(KeyCode::Char('l'), CTRL);
-        for mode in Mode::ALL.into_iter().chain([Mode::Help]) {
+        for mode in Mode::ALL.into_iter().chain([Mode::Help, Mode::AdminCheck]) {
             assert_eq!(lookup(mode, &ctrl_l), Some(Command::Redraw), "{mode:?}");
             assert!(
                 help_lines(mode).contains(&("C-l".to_string(), "redraw the screen")),

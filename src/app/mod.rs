@@ -131,6 +131,7 @@ impl State {
             Some(Overlay::Invitations(_)) => Mode::Invitations,
             Some(Overlay::Account(_)) => Mode::Account,
             Some(Overlay::Admin(v)) if v.form.is_some() => Mode::AdminForm,
+            Some(Overlay::Admin(v)) if v.stage != admin::AdminStage::Shown => Mode::AdminCheck,
             Some(Overlay::Admin(_)) => Mode::Admin,
             None => match self.pane {
                 Pane::SignIn => Mode::SignIn,
@@ -310,7 +311,7 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
         }
         // issue 11
         Mode::Account => account::command(state, cmd),
-        Mode::Admin => {
+        Mode::Admin | Mode::AdminCheck => {
             if cmd == Command::Quit {
                 state.quit = true;
                 return Vec::new();

@@ -9,8 +9,8 @@ use crate::session::hub::InviteOptions;
 use crate::session::{Hub, SessionError};
 
 use super::args::{Command, ConnectCommand, PendingCommand, UsersCommand};
-use super::output::print_json;
 use super::input::password_from_stdin;
+use super::output::print_json;
 
 /// One user of a server as scripts see it.
 #[derive(Debug, Serialize)]

@@ -17,4 +17,3 @@ pub fn password_from_stdin() -> anyhow::Result<Secret> {
     }
     Ok(Secret::new(buf.lines().next().unwrap_or("")))
 }
-
