@@ -472,4 +472,97 @@ mod tests {
             "invited to sign up"
         );
     }
+
+    use crate::emby::{HttpConfig, Secret};
+    use crate::session::SessionConfig;
+    use crate::sim::{Scenario, Sim};
+
+    async fn kid_on_living_room() -> (Sim, tempfile::TempDir, Hub, String) {
+        let scenario = Scenario::from_toml_str(
+            "[[servers]]\nname = \"Living Room\"\n\
+             [[servers.users]]\nname = \"demo\"\npassword = \"demo\"\nadmin = true\n\
+             [[servers.users]]\nname = \"kid\"\n",
+        )
+        .unwrap();
+        let sim = Sim::start(scenario).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let hub = Hub::open(
+            SessionConfig {
+                config_dir: dir.path().to_path_buf(),
+                cache_dir: None,
+                connect_url: sim.connect_url(),
+                discovery: None,
+                race: Default::default(),
+                http: HttpConfig::default(),
+                reaches_in_flight: 8,
+                network: Some("test".into()),
+            },
+            None,
+        )
+        .unwrap();
+        let living = sim.server("Living Room").unwrap();
+        let (report, _) = hub
+            .add_server(&living.local_url, Some(("kid", &Secret::new(""))))
+            .await
+            .unwrap();
+        assert_eq!(report.state, "signed_in");
+        (sim, dir, hub, living.id)
+    }
+
+    fn status(code: u16) -> emby::Error {
+        emby::Error::Status {
+            endpoint: "/emby/Connect/Pending".into(),
+            status: code,
+            message: "Administrator access is required.".into(),
+            error_code: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_401_from_an_admin_endpoint_with_a_good_token_is_a_refusal_not_a_lost_sign_in() {
+        let (sim, _dir, hub, id) = kid_on_living_room().await;
+        // as a 3.x server answers a missing administrator role: 401
+        let refused = hub
+            .admin_call(&id, true, |_c| async { Err::<(), _>(status(401)) })
+            .await
+            .unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .starts_with("you are not an administrator of Living Room"),
+            "{refused}"
+        );
+        assert_eq!(
+            hub.report(&id).unwrap().state,
+            "signed_in",
+            "kid stays signed in"
+        );
+        let refused = hub
+            .admin_call(&id, true, |_c| async { Err::<(), _>(status(403)) })
+            .await
+            .unwrap_err();
+        assert!(matches!(refused, SessionError::NotAdministrator { .. }));
+        // the plain call would have taken that 401 for a refused token and dropped it
+        let _ = hub
+            .call(&id, true, |_c| async { Err::<(), _>(status(401)) })
+            .await;
+        assert_eq!(hub.report(&id).unwrap().state, "sign_in_required");
+        sim.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn a_token_the_server_no_longer_accepts_is_still_handled_as_one() {
+        let (sim, _dir, hub, id) = kid_on_living_room().await;
+        sim.revoke_tokens(&id);
+        let err = hub
+            .admin_call(&id, true, |c| async move { c.users().await })
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, SessionError::SignInRequired { .. }),
+            "a revoked token needs a sign-in, it is not a missing role: {err}"
+        );
+        assert_eq!(hub.report(&id).unwrap().state, "sign_in_required");
+        sim.shutdown().await;
+    }
 }
