@@ -751,3 +751,33 @@ fn admin_view_refused_for_a_non_administrator() {
     assert!(!screen.contains("Users ("), "no part of the view: {screen}");
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn server_not_listed_is_explained_under_a_server_that_is_not_from_emby_connect() {
+    let mut s = started(vec![]);
+    listed(&mut s, servers());
+    act(&mut s, Action::Session(Event::Refreshed));
+    // Living Room comes from Emby Connect: nothing to explain
+    assert!(!draw(&s).contains("Server not listed?"));
+    // Basement was added by address
+    key(&mut s, KeyCode::Char('G'));
+    let screen = draw(&s);
+    assert!(screen.contains("Server not listed?"), "{screen}");
+    assert!(
+        screen.contains("i shows the invitations waiting"),
+        "{screen}"
+    );
+    assert!(screen.contains("press A and link your user"), "{screen}");
+    // not signed in to Emby Connect: the hint would not apply
+    let mut s = fresh();
+    act(
+        &mut s,
+        Action::Started {
+            connect_user: None,
+            servers: vec![servers().remove(4)],
+            notices: vec![],
+        },
+    );
+    act(&mut s, Action::Session(Event::Refreshed));
+    assert!(!draw(&s).contains("Server not listed?"));
+}

@@ -132,6 +132,10 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
                 "*".repeat(s.connect_password.len()),
                 s.focus == 1,
             ));
+            lines.push(Line::styled(
+                "  No account yet? F3 creates one. F2: your account, changing or resetting the password.",
+                Style::new().fg(Color::DarkGray),
+            ));
         }
         Method::Pin => lines.extend(pin_lines(s, state.now_ms)),
         Method::SignUp => lines.extend(sign_up_lines(s)),
