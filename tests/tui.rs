@@ -670,7 +670,7 @@ async fn names_from_a_hostile_server_reach_the_screen_without_control_characters
 
 fn admin_view(s: &State) -> Option<&emby_tui::app::admin::AdminView> {
     match &s.overlay {
-        Some(emby_tui::app::Overlay::Admin(v)) => Some(v),
+        Some(emby_tui::app::Overlay::Admin(v)) => Some(v.as_ref()),
         _ => None,
     }
 }

@@ -174,7 +174,7 @@ fn admin_user(u: &UserDto, pending_names: &[String]) -> AdminUser {
 
 fn view(state: &mut State) -> Option<&mut AdminView> {
     match &mut state.overlay {
-        Some(Overlay::Admin(v)) => Some(v),
+        Some(Overlay::Admin(v)) => Some(v.as_mut()),
         _ => None,
     }
 }
@@ -194,7 +194,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
     };
     let v = AdminView::new(s.server_id.clone(), s.name.clone());
     let load = effect(&v, AdminOp::Load);
-    state.overlay = Some(Overlay::Admin(v));
+    state.overlay = Some(Overlay::Admin(Box::new(v)));
     vec![load]
 }
 

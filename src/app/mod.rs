@@ -50,7 +50,7 @@ pub enum Overlay {
     /// The Emby Connect account box.
     Account(account::AccountView),
     /// A server's administration view.
-    Admin(admin::AdminView),
+    Admin(Box<admin::AdminView>),
 }
 
 /// A sentence for the user, and whether it reports a failure.
