@@ -390,4 +390,19 @@ mod tests {
         assert_eq!(s.servers[0].server_id(), ids::derive_id(&["server", "a"]));
         assert_eq!(s.servers[1].server_id(), "abcdef0123456789abcdef0123456789");
     }
+
+    #[test]
+    fn guest_invitations_follow_the_version_unless_the_scenario_says() {
+        let s = Scenario::from_toml_str(
+            "[[servers]]\nname = \"old\"\nversion = \"4.6.7.0\"\n\
+             [[servers]]\nname = \"new\"\nversion = \"4.8.11.0\"\n\
+             [[servers]]\nname = \"forced\"\nversion = \"4.8.11.0\"\nconnect_invite = true\n",
+        )
+        .unwrap();
+        let has: Vec<bool> = s.servers.iter().map(|c| c.has_connect_invite()).collect();
+        assert_eq!(has, [true, false, true]);
+        assert!(version_before("4.6.9.9", (4, 7)));
+        assert!(!version_before("4.7.0.0", (4, 7)));
+        assert!(!version_before("garbage", (4, 7)));
+    }
 }
