@@ -193,10 +193,18 @@ fn render(keymap: &Keymap, theme: &Theme, r: &Resolved, commented: bool) -> Stri
          # character, ctrl-x, alt-x, f1-f12, enter, esc, tab, shift-tab, space, backspace,\n\
          # delete, up, down, left, right, home, end, pageup, pagedown. A key given to a command\n\
          # is taken from the others of its pane; in text fields a plain character always types.\n\
-         # An empty list [] unbinds a command. [keys.in_<pane>] tables (in_sign_in, in_servers,\n\
-         # in_session, in_search, in_invitations, in_help, in_confirm, in_years) set a command's\n\
-         # keys in that pane only.\n",
+         # An empty list [] unbinds a command. [keys.in_<pane>] tables set a command's keys in\n\
+         # that pane only; the panes:\n",
     );
+    let mut row = String::from("#");
+    for name in pane_tables() {
+        if row.len() + name.len() + 2 > 90 {
+            let _ = writeln!(out, "{row}");
+            row = String::from("#");
+        }
+        let _ = write!(row, " {name}");
+    }
+    let _ = writeln!(out, "{row}");
     let settings = keymap.settings();
     let mut pane = None;
     for (p, command, keys) in settings {
@@ -263,6 +271,14 @@ fn render(keymap: &Keymap, theme: &Theme, r: &Resolved, commented: bool) -> Stri
         quote(r.log_level.name())
     );
     out
+}
+
+/// The names of the `[keys.in_<pane>]` tables.
+fn pane_tables() -> Vec<String> {
+    Mode::WITH_KEYS
+        .iter()
+        .map(|m| format!("in_{}", m.config_name()))
+        .collect()
 }
 
 /// The line of a byte offset.

@@ -23,6 +23,8 @@ pub fn hint(pin_page: &str) -> DemoHint {
             "Then watch the servers fill in: Living Room is reached locally, Cabin only remotely (its".into(),
             "LocalAddress is black-holed), Friend's Server is shared with you as a guest, and Grandpa's".into(),
             "Server has invited you (i on the servers pane). Enter opens a server; s back to the list.".into(),
+            "You administer Living Room: open it and press A to link kid to friend@example.com or invite".into(),
+            "friend; then sign in to Emby Connect as friend / friend (u, x signs out) and accept with i.".into(),
         ],
     }
 }

@@ -153,7 +153,7 @@ fn draw_frame<B>(
     full: bool,
 ) -> anyhow::Result<()>
 where
-    B: Backend,
+    B: Backend + 'static,
     B::Error: std::error::Error + Send + Sync + 'static,
 {
     let size = terminal.size()?;
@@ -167,7 +167,27 @@ where
         terminal.resize(Rect::from((Position::ORIGIN, size)))?;
     }
     terminal.draw(|f| crate::ui::draw(f, state))?;
+    write_links(terminal, state, size.width, size.height)?;
     Ok(())
+}
+
+/// After the frame, the addresses it shows whole become clickable (OSC 8, see
+/// [`crate::ui::links`]) on a real terminal; other backends (tests) have no escapes to receive.
+fn write_links<B: Backend + 'static>(
+    terminal: &mut Terminal<B>,
+    state: &State,
+    width: u16,
+    height: u16,
+) -> io::Result<()> {
+    let links = crate::ui::links::hyperlinks(state, width, height);
+    if links.is_empty() {
+        return Ok(());
+    }
+    let backend: &mut dyn std::any::Any = terminal.backend_mut();
+    match backend.downcast_mut::<CrosstermBackend<io::Stdout>>() {
+        Some(out) => crate::ui::links::write_hyperlinks(out, &links),
+        None => Ok(()),
+    }
 }
 
 /// The event loop: sleeps until a key, a worker's result, the clock tick or a signal wakes it;
@@ -187,7 +207,7 @@ pub async fn event_loop<B, E, S>(
     shutdown: S,
 ) -> anyhow::Result<Exit>
 where
-    B: Backend,
+    B: Backend + 'static,
     B::Error: std::error::Error + Send + Sync + 'static,
     E: Stream<Item = io::Result<Event>> + Unpin,
     S: std::future::Future<Output = ()>,

@@ -9,9 +9,10 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use crate::app::{Action, Effect, Invitation, Loaded, PinCheck, Request};
+use crate::app::{AccountUser, Action, AdminOp, Effect, Invitation, Loaded, PinCheck, Request};
 use crate::emby::server::{ItemsQuery, SortOrder};
 use crate::session::hub::DISCOVER_FOR;
+use crate::session::hub::{InviteOptions, LinkOutcome};
 use crate::session::{Event, Hub, SessionConfig, SessionError, Snapshot};
 
 /// Opens the session layer and starts the worker on the current tokio runtime. Returns what to
@@ -163,7 +164,102 @@ pub async fn perform(hub: &Hub, effect: Effect) -> Option<Action> {
                 result,
             }
         }
+        // issue 11: the Connect account and server administration
+        Effect::ConnectWhoAmI => {
+            Action::AccountLoaded(text(hub.connect_whoami().await.map(|u| AccountUser {
+                name: u.name.unwrap_or_else(|| "(no name)".into()),
+                email: u.email.filter(|e| !e.is_empty()),
+            })))
+        }
+        Effect::ConnectSignUp {
+            email,
+            user,
+            password,
+        } => sign_up(hub, &email, &user, &password).await,
+        Effect::Admin { server_id, op } => admin(hub, server_id, op).await,
     })
+}
+
+/// Creates the Connect account, then signs in to it (the sign-up form is on the sign-in pane).
+async fn sign_up(hub: &Hub, email: &str, user: &str, password: &crate::emby::Secret) -> Action {
+    if let Err(e) = hub.connect_sign_up(email, user, password).await {
+        let browser = matches!(e, SessionError::SignUpRefused { browser: true, .. });
+        return Action::SignedUp {
+            result: Err(e.to_string()),
+            browser,
+        };
+    }
+    Action::SignedUp {
+        result: hub.connect_sign_in(user, password).await.map_err(|e| {
+            format!(
+                "The account {user} was created, but signing in to it failed ({e}); sign in on the Emby Connect tab."
+            )
+        }),
+        browser: false,
+    }
+}
+
+/// One operation of a server's administration view, as the hub operation it names.
+async fn admin(hub: &Hub, server_id: String, op: AdminOp) -> Action {
+    let done = |result: Result<String, SessionError>| Action::AdminDone {
+        server_id: server_id.clone(),
+        result: text(result),
+    };
+    match op {
+        AdminOp::Load => Action::AdminLoaded {
+            result: text(hub.admin_overview(&server_id).await),
+            server_id,
+        },
+        AdminOp::Link {
+            user_id,
+            user_name,
+            name_or_email,
+        } => done(
+            hub.link_user(&server_id, &user_id, &name_or_email)
+                .await
+                .map(|o| match o {
+                    LinkOutcome::Linked => {
+                        format!("{user_name} is linked to the Emby Connect account {name_or_email}.")
+                    }
+                    LinkOutcome::Pending => format!(
+                        "{user_name} is linked to {name_or_email}, pending: they accept it among their Emby Connect invitations."
+                    ),
+                    LinkOutcome::InvitedToSignUp => format!(
+                        "No Emby Connect account uses {name_or_email}: an invitation to sign up was sent; the link waits for it."
+                    ),
+                }),
+        ),
+        AdminOp::Unlink { user_id, user_name } => done(
+            hub.unlink_user(&server_id, &user_id)
+                .await
+                .map(|()| format!("{user_name} is no longer linked to Emby Connect.")),
+        ),
+        AdminOp::Invite {
+            name_or_email,
+            libraries,
+            live_tv,
+        } => {
+            let options = InviteOptions {
+                name_or_email: name_or_email.clone(),
+                libraries,
+                live_tv,
+            };
+            done(hub.invite_guest(&server_id, &options).await.map(|o| match o {
+                LinkOutcome::InvitedToSignUp => format!(
+                    "No Emby Connect account uses {name_or_email}: an invitation to sign up was sent."
+                ),
+                LinkOutcome::Pending => format!(
+                    "Invited {name_or_email}; the invitation waits until they accept it."
+                ),
+                LinkOutcome::Linked => format!("{name_or_email} is a guest now."),
+            }))
+        }
+        AdminOp::CancelInvite { id, user_name } => done(
+            hub.cancel_invitation(&server_id, &id)
+                .await
+                .map(|()| format!("Cancelled the invitation of {user_name}.")),
+        ),
+    }
 }
 
 /// One library request on a server's own session.

@@ -419,3 +419,35 @@ fn the_last_screen_opens_at_once_with_every_server_black_holed() {
     let _ = screen.pty.child.wait();
     rt.block_on(sim.shutdown());
 }
+
+/// Issue 11: the account box's addresses are written out and, on a real terminal, clickable
+/// (OSC 8 around exactly the written-out text).
+#[test]
+fn the_account_box_addresses_are_osc8_links_on_a_real_terminal() {
+    let mut s = Screen::start();
+    s.wait_for(&["Sign in", "No account yet? F3 creates one"]);
+    s.send("\u{1b}OQ"); // F2
+    s.wait_for(&[
+        "Emby Connect account",
+        "Not signed in to Emby Connect.",
+        "https://emby.media/connect",
+    ]);
+    let links = [
+        "https://emby.media/connect",
+        "https://emby.media/community/index.php?/settings/password/",
+        "https://emby.media/community/index.php?/lostpassword/",
+    ];
+    s.wait_until("the links are written", |_| {
+        let raw = String::from_utf8_lossy(&s.pty.raw.lock().unwrap()).into_owned();
+        links
+            .iter()
+            .all(|u| raw.contains(&format!("\u{1b}]8;;{u}\u{1b}\\{u}\u{1b}]8;;\u{1b}\\")))
+    });
+    // closed with Esc: the box is gone from the screen
+    s.send("\u{1b}");
+    s.wait_until("the box is closed", |screen| {
+        !screen.contains("Forgot your password?")
+    });
+    s.send("\u{3}");
+    let _ = s.exit_status();
+}

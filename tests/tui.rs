@@ -823,3 +823,232 @@ async fn a_new_search_replaces_the_last_results_and_starts_from_the_last_query_s
     assert_eq!(h.screen().title, "Search: signal");
     h.sim.shutdown().await;
 }
+
+// ---- issue 11: the Connect account, sign-up and a server's administration ----
+
+fn admin_view(s: &State) -> Option<&emby_tui::app::admin::AdminView> {
+    match &s.overlay {
+        Some(emby_tui::app::Overlay::Admin(v)) => Some(v.as_ref()),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn the_admin_view_lists_users_and_links_one_to_a_friend_who_is_then_pending() {
+    use emby_tui::app::admin::AdminStage;
+    let mut h = Harness::new("demo.toml").await;
+    h.sign_in_connect("demo", "demo").await;
+    h.select_server("Living Room");
+    h.key(KeyCode::Enter);
+    h.home_loaded().await;
+    h.press('A');
+    assert!(
+        admin_view(&h.state).is_some_and(|v| v.stage == AdminStage::Checking && v.users.is_empty()),
+        "nothing of the server's administration before it says who administers it"
+    );
+    h.until("the administration view", |s| {
+        admin_view(s).is_some_and(|v| v.stage == AdminStage::Shown)
+    })
+    .await;
+    let v = admin_view(&h.state).unwrap();
+    let names: Vec<&str> = v.users.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names, ["demo", "kid"]);
+    assert_eq!(v.users[0].link, Some("linked"));
+    assert!(v.users[0].administrator);
+    assert_eq!(v.libraries.len(), 3);
+    // link kid to the friend's e-mail from the form
+    h.press('j');
+    h.press('l');
+    assert_eq!(h.state.mode(), emby_tui::app::Mode::AdminForm);
+    h.typed("friend@example.com");
+    h.key(KeyCode::Enter);
+    h.until("linked, pending, and reloaded", |s| {
+        admin_view(s).is_some_and(|v| {
+            !v.loading
+                && v.form.is_none()
+                && v.users
+                    .iter()
+                    .any(|u| u.name == "kid" && u.link == Some("pending"))
+        })
+    })
+    .await;
+    let v = admin_view(&h.state).unwrap();
+    assert!(
+        v.message
+            .as_ref()
+            .is_some_and(|m| !m.error && m.text.contains("pending")),
+        "{:?}",
+        v.message
+    );
+    assert_eq!(v.pending.len(), 1);
+    assert_eq!(v.pending[0].user_name, "friend");
+    // cancel it from the pending list
+    h.key(KeyCode::Tab);
+    h.press('x');
+    h.until("cancelled and reloaded", |s| {
+        admin_view(s).is_some_and(|v| !v.loading && !v.busy && v.pending.is_empty())
+    })
+    .await;
+    // an error is a sentence in the view, which stays open
+    h.key(KeyCode::Tab);
+    h.press('k');
+    h.press('k');
+    h.press('n');
+    h.typed("ghost");
+    h.key(KeyCode::Enter);
+    h.until("the refusal", |s| {
+        admin_view(s).is_some_and(|v| !v.busy && v.message.as_ref().is_some_and(|m| m.error))
+    })
+    .await;
+    let v = admin_view(&h.state).unwrap();
+    assert!(
+        v.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no user named ghost"),
+        "{:?}",
+        v.message
+    );
+    assert!(v.form.is_some(), "the form keeps what was typed");
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Esc);
+    assert!(h.state.overlay.is_none());
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_non_administrator_never_sees_the_admin_view() {
+    use emby_tui::app::admin::AdminStage;
+    let mut h = Harness::new("demo.toml").await;
+    let living = h.sim.server("Living Room").unwrap();
+    h.ctrl('p');
+    h.typed(&living.local_url);
+    h.key(KeyCode::Enter);
+    h.until("the server's public users", |s| s.signin.target.is_some())
+        .await;
+    h.key(KeyCode::BackTab);
+    for _ in 0..4 {
+        if h.state.signin.local_user == "kid" {
+            break;
+        }
+        h.key(KeyCode::Down);
+    }
+    assert_eq!(h.state.signin.local_user, "kid");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Enter);
+    h.until("signed in as kid", |s| {
+        s.pane == Pane::Servers
+            && s.servers
+                .rows
+                .iter()
+                .any(|r| r.state == "signed_in" && r.user_name.as_deref() == Some("kid"))
+    })
+    .await;
+    h.select_server("Living Room");
+    h.key(KeyCode::Enter);
+    h.home_loaded().await;
+    h.press('A');
+    h.until("the answer", |s| {
+        admin_view(s).is_some_and(|v| v.stage != AdminStage::Checking)
+    })
+    .await;
+    let v = admin_view(&h.state).unwrap();
+    let AdminStage::Refused(why) = &v.stage else {
+        panic!("shown to a non-administrator: {v:#?}")
+    };
+    assert!(
+        why.contains("you are not an administrator of Living Room"),
+        "{why}"
+    );
+    assert!(v.users.is_empty() && v.pending.is_empty() && v.libraries.is_empty());
+    // no key opens a form or sends anything there
+    for c in ['l', 'n', 'u', 'x'] {
+        h.press(c);
+    }
+    assert!(admin_view(&h.state).unwrap().form.is_none());
+    h.key(KeyCode::Esc);
+    assert!(h.state.overlay.is_none());
+    assert_eq!(
+        h.state.servers.selected().map(|r| r.state),
+        Some("signed_in"),
+        "the refusal does not sign kid out"
+    );
+    h.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn sign_up_in_the_app_checks_the_password_twice_then_signs_in_and_the_account_box_shows_it() {
+    let mut h = Harness::new("demo.toml").await;
+    assert_eq!(h.state.pane, Pane::SignIn);
+    h.key(KeyCode::F(3));
+    assert_eq!(h.state.signin.method, Method::SignUp);
+    h.typed("anna@example.com");
+    h.key(KeyCode::Tab);
+    h.typed("anna");
+    h.key(KeyCode::Tab);
+    h.typed("one password");
+    h.key(KeyCode::Tab);
+    h.typed("another");
+    h.key(KeyCode::Enter);
+    assert!(
+        h.state
+            .signin
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("differ")),
+        "{:?}",
+        h.state.signin.error
+    );
+    assert!(h.state.signin.signup.password.is_empty() && h.state.signin.signup.again.is_empty());
+    assert_eq!(h.state.signin.focus, 2);
+    h.typed("same-pw");
+    h.key(KeyCode::Tab);
+    h.typed("same-pw");
+    h.key(KeyCode::Enter);
+    h.until("signed in to the new account", |s| {
+        s.connect_user.as_deref() == Some("anna") && s.pane == Pane::Servers
+    })
+    .await;
+    // the account box asks the service who this is
+    h.press('u');
+    h.until(
+        "the account details",
+        |s| matches!(&s.overlay, Some(emby_tui::app::Overlay::Account(v)) if v.user.is_some()),
+    )
+    .await;
+    let Some(emby_tui::app::Overlay::Account(v)) = &h.state.overlay else {
+        unreachable!()
+    };
+    let user = v.user.as_ref().unwrap();
+    assert_eq!(
+        (user.name.as_str(), user.email.as_deref()),
+        ("anna", Some("anna@example.com"))
+    );
+    // a taken name is a sentence on the form
+    h.key(KeyCode::Esc);
+    h.press('c');
+    h.key(KeyCode::F(3));
+    h.typed("x@example.com");
+    h.key(KeyCode::Tab);
+    h.typed("demo");
+    h.key(KeyCode::Tab);
+    h.typed("pw");
+    h.key(KeyCode::Tab);
+    h.typed("pw");
+    h.key(KeyCode::Enter);
+    h.until("refused", |s| {
+        s.signin.busy.is_none() && s.signin.error.is_some()
+    })
+    .await;
+    assert!(
+        h.state
+            .signin
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("demo is already taken")),
+        "{:?}",
+        h.state.signin.error
+    );
+    h.sim.shutdown().await;
+}

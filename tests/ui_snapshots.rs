@@ -669,3 +669,228 @@ fn no_size_from_1x1_up_panics() {
         }
     }
 }
+
+// ---- issue 11: the Connect account box, sign-up, and a server's administration ----
+
+use emby_tui::app::AccountUser;
+use emby_tui::emby::models::{ConnectAuthorization, UserDto, UserPolicy};
+use emby_tui::session::hub::{AdminOverview, Library};
+
+fn account_box_signed_in() -> State {
+    let mut s = started(servers());
+    act(&mut s, Action::Session(Event::Refreshed));
+    key(&mut s, KeyCode::Char('u'));
+    act(
+        &mut s,
+        Action::AccountLoaded(Ok(AccountUser {
+            name: "demo".into(),
+            email: Some("demo@example.com".into()),
+        })),
+    );
+    s
+}
+
+#[test]
+fn account_box_with_the_connect_user_and_the_three_addresses() {
+    insta::assert_snapshot!(draw(&account_box_signed_in()));
+}
+
+#[test]
+fn account_box_when_not_signed_in_from_the_sign_in_pane() {
+    let mut s = fresh();
+    s.pane = Pane::SignIn;
+    key(&mut s, KeyCode::F(2));
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn the_account_box_links_sit_exactly_on_their_written_out_addresses() {
+    let s = account_box_signed_in();
+    let mut t = Terminal::new(TestBackend::new(s.size.0, s.size.1)).unwrap();
+    t.draw(|f| emby_tui::ui::draw(f, &s)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let links = emby_tui::ui::links::hyperlinks(&s, s.size.0, s.size.1);
+    let urls: Vec<&str> = links.iter().map(|l| l.url).collect();
+    assert_eq!(
+        urls,
+        [
+            emby_tui::session::hub::SIGN_UP_URL,
+            emby_tui::session::hub::CHANGE_PASSWORD_URL,
+            emby_tui::session::hub::RESET_PASSWORD_URL
+        ]
+    );
+    for l in &links {
+        let drawn: String = (0..l.url.len() as u16)
+            .map(|i| buf[(l.x + i, l.y)].symbol().to_string())
+            .collect();
+        assert_eq!(
+            drawn, l.url,
+            "the link covers exactly its written-out address"
+        );
+    }
+    // nothing is linked once the box is closed, nor on a terminal too narrow for an address
+    let mut closed = s.clone();
+    key(&mut closed, KeyCode::Esc);
+    assert!(emby_tui::ui::links::hyperlinks(&closed, 100, 30).is_empty());
+    let narrow = emby_tui::ui::links::hyperlinks(&s, 50, 30);
+    assert!(narrow.iter().all(|l| l.url.len() + 3 <= 50), "{narrow:?}");
+    assert!(narrow.len() < 3);
+}
+
+#[test]
+fn sign_up_form_when_emby_connect_wants_a_browser() {
+    let mut s = fresh();
+    s.pane = Pane::SignIn;
+    key(&mut s, KeyCode::F(3));
+    typed(&mut s, "anna@example.com");
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "anna");
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "pw");
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "pw");
+    key(&mut s, KeyCode::Enter);
+    act(
+        &mut s,
+        Action::SignedUp {
+            result: Err("Emby Connect wants this sign-up finished in a web browser (a captcha): sign up at https://emby.media/connect".into()),
+            browser: true,
+        },
+    );
+    insta::assert_snapshot!(draw(&s));
+}
+
+fn admin_user(name: &str, admin: bool, connect: Option<(&str, &str)>, password: bool) -> UserDto {
+    UserDto {
+        id: Some(format!("user-{name}")),
+        name: Some(name.into()),
+        has_password: Some(password),
+        connect_user_name: connect.map(|c| c.0.to_string()),
+        connect_link_type: connect.map(|c| c.1.to_string()),
+        last_activity_date: Some("2023-11-14T21:10:05.0000000Z".into()),
+        policy: Some(UserPolicy {
+            is_administrator: Some(admin),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn admin_view() -> State {
+    let mut s = session_with_home();
+    key(&mut s, KeyCode::Char('A'));
+    act(
+        &mut s,
+        Action::AdminLoaded {
+            server_id: "id-living-room".into(),
+            result: Ok(AdminOverview {
+                server_name: "Living Room".into(),
+                users: vec![
+                    admin_user("demo", true, Some(("demo", "LinkedUser")), true),
+                    admin_user("kid", false, Some(("friend", "LinkedUser")), false),
+                    admin_user("grandma", false, Some(("grandma", "Guest")), true),
+                    admin_user("guest room", false, None, true),
+                ],
+                pending: vec![ConnectAuthorization {
+                    id: Some("auth-1".into()),
+                    connect_user_id: Some("52474898".into()),
+                    user_name: Some("friend".into()),
+                    ..Default::default()
+                }],
+                pending_error: None,
+                libraries: vec![
+                    Library {
+                        id: "lib-movies".into(),
+                        name: "Movies".into(),
+                    },
+                    Library {
+                        id: "lib-tv".into(),
+                        name: "TV Shows".into(),
+                    },
+                ],
+                dashboard: Some("http://192.168.1.11:8096/web/index.html".into()),
+            }),
+        },
+    );
+    s
+}
+
+#[test]
+fn admin_view_users_with_their_links_and_pending_invitations() {
+    insta::assert_snapshot!(draw(&admin_view()));
+}
+
+#[test]
+fn admin_view_invite_form() {
+    let mut s = admin_view();
+    key(&mut s, KeyCode::Char('n'));
+    typed(&mut s, "grandpa@example.com");
+    key(&mut s, KeyCode::Tab);
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, " ");
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, " ");
+    insta::assert_snapshot!(draw(&s));
+    // what Enter sends: the name, only Movies shared, live TV on
+    let effects = update(
+        &mut s,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let [emby_tui::app::Effect::Admin { op, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        *op,
+        emby_tui::app::AdminOp::Invite {
+            name_or_email: "grandpa@example.com".into(),
+            libraries: Some(vec!["lib-movies".into()]),
+            live_tv: true,
+        }
+    );
+}
+
+#[test]
+fn admin_view_refused_for_a_non_administrator() {
+    let mut s = session_with_home();
+    key(&mut s, KeyCode::Char('A'));
+    act(
+        &mut s,
+        Action::AdminLoaded {
+            server_id: "id-living-room".into(),
+            result: Err("you are not an administrator of Living Room: only its administrators can see its users, link them to Emby Connect or invite guests".into()),
+        },
+    );
+    let screen = draw(&s);
+    assert!(!screen.contains("Users ("), "no part of the view: {screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn server_not_listed_is_explained_under_a_server_that_is_not_from_emby_connect() {
+    let mut s = started(vec![]);
+    listed(&mut s, servers());
+    act(&mut s, Action::Session(Event::Refreshed));
+    // Living Room comes from Emby Connect: nothing to explain
+    assert!(!draw(&s).contains("Server not listed?"));
+    // Basement was added by address
+    key(&mut s, KeyCode::Char('G'));
+    let screen = draw(&s);
+    assert!(screen.contains("Server not listed?"), "{screen}");
+    assert!(
+        screen.contains("i shows the invitations waiting"),
+        "{screen}"
+    );
+    assert!(screen.contains("press A and link your user"), "{screen}");
+    // not signed in to Emby Connect: the hint would not apply
+    let mut s = fresh();
+    act(
+        &mut s,
+        Action::Started {
+            connect_user: None,
+            servers: vec![servers().remove(4)],
+            notices: vec![],
+        },
+    );
+    act(&mut s, Action::Session(Event::Refreshed));
+    assert!(!draw(&s).contains("Server not listed?"));
+}

@@ -63,6 +63,61 @@ pub enum Action {
         generation: u64,
         result: Result<Loaded, String>,
     },
+    // issue 11: the Connect account and server administration
+    /// The signed-in Connect user as the service describes it.
+    AccountLoaded(Result<AccountUser, String>),
+    /// A sign-up (then sign-in) finished: the Connect user name, or why not; `browser` when
+    /// Emby Connect wants the sign-up finished in a web browser.
+    SignedUp {
+        result: Result<String, String>,
+        browser: bool,
+    },
+    /// What a server's administration view shows, or why it is not shown.
+    AdminLoaded {
+        server_id: String,
+        result: Result<AdminData, String>,
+    },
+    /// An administration operation finished: a sentence either way.
+    AdminDone {
+        server_id: String,
+        result: Result<String, String>,
+    },
+}
+
+/// The Emby Connect user of the account box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountUser {
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// What a server's administration view is built from.
+pub type AdminData = crate::session::hub::AdminOverview;
+
+/// An operation of the administration view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminOp {
+    /// Users, pending invitations and libraries (after checking the user is an administrator).
+    Load,
+    Link {
+        user_id: String,
+        user_name: String,
+        name_or_email: String,
+    },
+    Unlink {
+        user_id: String,
+        user_name: String,
+    },
+    Invite {
+        name_or_email: String,
+        /// Library ids to share; None shares all.
+        libraries: Option<Vec<String>>,
+        live_tv: bool,
+    },
+    CancelInvite {
+        id: String,
+        user_name: String,
+    },
 }
 
 /// What a PIN poll said.
@@ -121,6 +176,20 @@ pub enum Effect {
         server_id: String,
         generation: u64,
         request: Request,
+    },
+    // issue 11
+    /// Who is signed in to Emby Connect (name, e-mail).
+    ConnectWhoAmI,
+    /// Create an Emby Connect account, then sign in to it.
+    ConnectSignUp {
+        email: String,
+        user: String,
+        password: Secret,
+    },
+    /// An operation of a server's administration view.
+    Admin {
+        server_id: String,
+        op: AdminOp,
     },
 }
 

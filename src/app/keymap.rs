@@ -18,21 +18,33 @@ pub enum Mode {
     Confirm,
     /// The year (or range of years) a list shows, being typed.
     Years,
+    // issue 11: the Emby Connect account box, a server's administration and its forms
+    Account,
+    Admin,
+    AdminForm,
+    /// The administration box before (or instead of) the view: checking, or why not shown.
+    AdminCheck,
 }
 
 impl Mode {
     /// Every mode with keys of its own, in the order help lists them after the current one.
-    pub const ALL: [Mode; 5] = [
+    pub const ALL: [Mode; 8] = [
         Mode::SignIn,
         Mode::Servers,
         Mode::Session,
         Mode::Search,
         Mode::Invitations,
+        Mode::Account,
+        Mode::Admin,
+        Mode::AdminForm,
     ];
 
     /// In text modes, printable keys not bound here are typed into the focused field.
     pub fn is_text(self) -> bool {
-        matches!(self, Mode::SignIn | Mode::Search | Mode::Years)
+        matches!(
+            self,
+            Mode::SignIn | Mode::Search | Mode::Years | Mode::AdminForm
+        )
     }
 
     pub fn title(self) -> &'static str {
@@ -45,6 +57,10 @@ impl Mode {
             Mode::Help => "Help",
             Mode::Confirm => "Confirm",
             Mode::Years => "Years",
+            Mode::Account => "Emby Connect account",
+            Mode::Admin => "Administration",
+            Mode::AdminForm => "Administration form",
+            Mode::AdminCheck => "Administration (not shown)",
         }
     }
 
@@ -59,11 +75,15 @@ impl Mode {
             Mode::Help => "help",
             Mode::Confirm => "confirm",
             Mode::Years => "years",
+            Mode::Account => "account",
+            Mode::Admin => "admin",
+            Mode::AdminForm => "admin_form",
+            Mode::AdminCheck => "admin_check",
         }
     }
 
     /// Every mode with a keymap, in the order the config file lists them.
-    pub const WITH_KEYS: [Mode; 8] = [
+    pub const WITH_KEYS: [Mode; 12] = [
         Mode::SignIn,
         Mode::Servers,
         Mode::Session,
@@ -72,6 +92,10 @@ impl Mode {
         Mode::Help,
         Mode::Confirm,
         Mode::Years,
+        Mode::Account,
+        Mode::Admin,
+        Mode::AdminForm,
+        Mode::AdminCheck,
     ];
 
     pub fn from_config_name(name: &str) -> Option<Mode> {
@@ -134,12 +158,29 @@ pub enum Command {
     Genre,
     /// Show the items of a year, or of a range of years.
     Years,
+    // issue 11
+    /// The Emby Connect account box (who is signed in, sign-up and password pointers).
+    Account,
+    /// The administration view of the session's server.
+    Admin,
+    /// Link the selected user to an Emby Connect account.
+    Link,
+    /// Remove the selected user's Emby Connect link.
+    Unlink,
+    /// Invite someone through Emby Connect.
+    Invite,
+    /// Cancel the selected pending invitation.
+    CancelInvite,
+    /// Switch between a view's lists (users / pending invitations).
+    SwitchList,
+    /// Open the sign-in pane on the sign-up form.
+    SignUp,
 }
 
 impl Command {
     /// Every command that has a name in the config file's `[keys]` table (`Tab(n)` is the
     /// digits 1-9 and has none).
-    pub const NAMED: [Command; 43] = [
+    pub const NAMED: [Command; 51] = [
         Command::Quit,
         Command::Help,
         Command::Up,
@@ -182,6 +223,14 @@ impl Command {
         Command::Filter,
         Command::Genre,
         Command::Years,
+        Command::Account,
+        Command::Admin,
+        Command::Link,
+        Command::Unlink,
+        Command::Invite,
+        Command::CancelInvite,
+        Command::SwitchList,
+        Command::SignUp,
         Command::Tab(0),
     ];
 
@@ -231,6 +280,14 @@ impl Command {
             Command::Filter => "filter",
             Command::Genre => "genre",
             Command::Years => "years",
+            Command::Account => "account",
+            Command::Admin => "administration",
+            Command::Link => "link_user",
+            Command::Unlink => "unlink_user",
+            Command::Invite => "invite",
+            Command::CancelInvite => "cancel_invitation",
+            Command::SwitchList => "switch_list",
+            Command::SignUp => "sign_up",
         }
     }
 
@@ -308,6 +365,14 @@ const SIGN_IN: &[Binding] = &[
     b(&[code(K::F(1))], C::Help, "all keys", true),
     b(&[ctrl('c')], C::Quit, "quit", true),
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+    // issue 11
+    b(&[code(K::F(2))], C::Account, "Emby Connect account", true),
+    b(
+        &[code(K::F(3))],
+        C::SignUp,
+        "new Emby Connect account",
+        false,
+    ),
 ];
 
 const SERVERS: &[Binding] = &[
@@ -335,6 +400,13 @@ const SERVERS: &[Binding] = &[
     b(&[ch('?')], C::Help, "help", true),
     b(&[ch('q'), ctrl('c')], C::Quit, "quit", true),
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+    // issue 11
+    b(
+        &[ch('u'), code(K::F(2))],
+        C::Account,
+        "Emby Connect account",
+        false,
+    ),
 ];
 
 const SESSION: &[Binding] = &[
@@ -398,6 +470,13 @@ const SESSION: &[Binding] = &[
     b(&[ch('?')], C::Help, "help", true),
     b(&[ch('q'), ctrl('c')], C::Quit, "quit", true),
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+    // issue 11
+    b(
+        &[ch('A')],
+        C::Admin,
+        "administer this server (administrators)",
+        false,
+    ),
 ];
 
 const SEARCH: &[Binding] = &[
@@ -455,6 +534,72 @@ const CONFIRM: &[Binding] = &[
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
 
+// issue 11: the account box, the administration view and its forms
+const ACCOUNT: &[Binding] = &[
+    b(&[ch('c')], C::ToSignIn, "sign in", true),
+    b(&[ch('n')], C::SignUp, "create an account", true),
+    b(
+        &[ch('x')],
+        C::ConnectSignOut,
+        "sign out of Emby Connect",
+        true,
+    ),
+    b(&[ch('r')], C::Refresh, "reload", false),
+    b(
+        &[code(K::Esc), ch('q'), code(K::F(2))],
+        C::Cancel,
+        "close",
+        true,
+    ),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
+const ADMIN: &[Binding] = &[
+    b(&[ch('j'), code(K::Down)], C::Down, "down", false),
+    b(&[ch('k'), code(K::Up)], C::Up, "up", false),
+    b(&[code(K::Tab)], C::SwitchList, "users / pending", true),
+    b(
+        &[ch('l'), code(K::Enter)],
+        C::Link,
+        "link to Emby Connect",
+        true,
+    ),
+    b(&[ch('u')], C::Unlink, "unlink", true),
+    b(&[ch('n')], C::Invite, "invite", true),
+    b(&[ch('x')], C::CancelInvite, "cancel invitation", true),
+    b(&[ch('r')], C::Refresh, "reload", false),
+    b(&[code(K::Esc), ch('q')], C::Cancel, "close", true),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
+const ADMIN_CHECK: &[Binding] = &[
+    b(&[ch('r')], C::Refresh, "ask again", true),
+    b(&[code(K::Esc), ch('q')], C::Cancel, "close", true),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
+const ADMIN_FORM: &[Binding] = &[
+    b(&[code(K::Enter)], C::Submit, "send", true),
+    b(&[code(K::Esc)], C::Cancel, "cancel", true),
+    b(
+        &[code(K::Tab), code(K::Down)],
+        C::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[code(K::BackTab), code(K::Up)],
+        C::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
 /// The default bindings of a mode, in the order help shows them.
 pub fn default_bindings(mode: Mode) -> &'static [Binding] {
     match mode {
@@ -466,6 +611,10 @@ pub fn default_bindings(mode: Mode) -> &'static [Binding] {
         Mode::Help => HELP,
         Mode::Confirm => CONFIRM,
         Mode::Years => YEARS,
+        Mode::Account => ACCOUNT,
+        Mode::Admin => ADMIN,
+        Mode::AdminForm => ADMIN_FORM,
+        Mode::AdminCheck => ADMIN_CHECK,
     }
 }
 
@@ -873,16 +1022,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_mode() {
-        for mode in [
-            Mode::SignIn,
-            Mode::Servers,
-            Mode::Session,
-            Mode::Search,
-            Mode::Invitations,
-            Mode::Help,
-            Mode::Confirm,
-            Mode::Years,
-        ] {
+        for mode in Mode::WITH_KEYS {
             let mut seen = Vec::new();
             for b in default_bindings(mode) {
                 for k in b.keys {
@@ -896,7 +1036,7 @@ mod tests {
     #[test]
     fn ctrl_l_redraws_everywhere_and_is_in_help() {
         let ctrl_l = key(KeyCode::Char('l'), CTRL);
-        for mode in Mode::ALL.into_iter().chain([Mode::Help]) {
+        for mode in Mode::ALL.into_iter().chain([Mode::Help, Mode::AdminCheck]) {
             assert_eq!(lookup(mode, &ctrl_l), Some(Command::Redraw), "{mode:?}");
             assert!(
                 Keymap::default()

@@ -1,7 +1,9 @@
 //! The UI state and its update function: an [`Action`] in, the state changed, [`Effect`]s out.
 //! Nothing here waits for anything; drawing ([`crate::ui`]) reads the state only.
 
+pub mod account;
 pub mod action;
+pub mod admin;
 pub mod browse;
 pub mod cache;
 pub mod keymap;
@@ -14,6 +16,7 @@ pub mod signin;
 pub mod text;
 pub mod theme;
 
+pub use action::{AccountUser, AdminData, AdminOp};
 pub use action::{Action, Effect, HomeData, Invitation, Loaded, PinCheck, Request};
 pub use keymap::{Command, Keymap, Mode};
 pub use text::TextInput;
@@ -51,6 +54,10 @@ pub enum Overlay {
     Confirm(Confirm),
     /// The years the list in front shows, being typed.
     Years(TextInput),
+    /// The Emby Connect account box.
+    Account(account::AccountView),
+    /// A server's administration view.
+    Admin(Box<admin::AdminView>),
 }
 
 /// What waits for a yes.
@@ -181,6 +188,10 @@ impl State {
             Some(Overlay::Confirm(_)) => Mode::Confirm,
             Some(Overlay::Years(_)) => Mode::Years,
             Some(Overlay::Invitations(_)) => Mode::Invitations,
+            Some(Overlay::Account(_)) => Mode::Account,
+            Some(Overlay::Admin(v)) if v.form.is_some() => Mode::AdminForm,
+            Some(Overlay::Admin(v)) if v.stage != admin::AdminStage::Shown => Mode::AdminCheck,
+            Some(Overlay::Admin(_)) => Mode::Admin,
             None => match self.pane {
                 Pane::SignIn => Mode::SignIn,
                 Pane::Servers => Mode::Servers,
@@ -298,6 +309,9 @@ fn global(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
         Command::NextTab | Command::PrevTab => {}
         Command::Tab(i) => browse::switch_to(state, i),
         Command::ToServers if state.pane == Pane::Session => state.pane = Pane::Servers,
+        // issue 11
+        Command::Account => return Some(account::open(state)),
+        Command::Admin if state.pane == Pane::Session => return Some(admin::open(state)),
         _ => return None,
     }
     Some(Vec::new())
@@ -378,6 +392,16 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             }
             servers::invitations_command(state, cmd)
         }
+        // issue 11
+        Mode::Account => account::command(state, cmd),
+        Mode::Admin | Mode::AdminCheck => {
+            if cmd == Command::Quit {
+                state.quit = true;
+                return Vec::new();
+            }
+            admin::command(state, cmd)
+        }
+        Mode::AdminForm => admin::form_command(state, cmd),
         Mode::SignIn | Mode::Servers | Mode::Session => {
             if let Some(effects) = global(state, cmd) {
                 return effects;
@@ -421,6 +445,7 @@ fn confirmed(state: &mut State) -> Vec<Effect> {
 fn focused_field(state: &mut State) -> Option<&mut TextInput> {
     match &mut state.overlay {
         Some(Overlay::Search(t)) | Some(Overlay::Years(t)) => Some(t),
+        Some(Overlay::Admin(v)) => v.focused_field(),
         None if state.pane == Pane::SignIn => state.signin.focused_field(),
         _ => None,
     }
@@ -429,7 +454,7 @@ fn focused_field(state: &mut State) -> Option<&mut TextInput> {
 /// A paste goes into the text field that has the keyboard; anywhere else it is ignored.
 fn paste(state: &mut State, text: &str) {
     match state.mode() {
-        Mode::Search | Mode::SignIn | Mode::Years => {
+        Mode::Search | Mode::SignIn | Mode::Years | Mode::AdminForm => {
             if let Some(field) = focused_field(state) {
                 field.paste(text);
             }
@@ -449,7 +474,7 @@ fn mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
             };
             if matches!(
                 mode,
-                Mode::Servers | Mode::Session | Mode::Help | Mode::Invitations
+                Mode::Servers | Mode::Session | Mode::Help | Mode::Invitations | Mode::Admin
             ) {
                 let mut effects = Vec::new();
                 for _ in 0..3 {
@@ -620,6 +645,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 // an editing key for the focused field (characters, cursor moves, deletions)
                 if let Some(field) = focused_field(state) {
                     field.key(&key);
+                } else if mode == Mode::AdminForm
+                    && key.code == crossterm::event::KeyCode::Char(' ')
+                {
+                    admin::toggle(state);
                 }
             } else if state.overlay.is_some() && matches!(mode, Mode::Help | Mode::Confirm) {
                 // any key closes help; any key but a yes is a no
@@ -678,6 +707,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ConnectSignedOut(Ok(list)) => {
+            account::signed_out(state);
             state.connect_user = None;
             state.servers.set_rows(list);
             state.servers.message = Some(Message::info(
@@ -748,6 +778,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             generation,
             result,
         } => browse::loaded(state, &server_id, generation, result),
+        // issue 11
+        Action::AccountLoaded(result) => {
+            account::loaded(state, result);
+            Vec::new()
+        }
+        Action::SignedUp { result, browser } => signin::signed_up(state, result, browser),
+        Action::AdminLoaded { server_id, result } => {
+            admin::loaded(state, &server_id, result);
+            Vec::new()
+        }
+        Action::AdminDone { server_id, result } => admin::done(state, &server_id, result),
     }
 }
 

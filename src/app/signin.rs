@@ -13,12 +13,15 @@ pub const PIN_LIFETIME_MS: u64 = 10 * 60 * 1000;
 /// How often a shown PIN is checked.
 pub const PIN_POLL_MS: u64 = 3000;
 
-/// The three ways to sign in.
+/// The three ways to sign in (←/→ cycles through [`Method::ALL`]), and creating an Emby
+/// Connect account (F3, or `n` in the account box; ←/→ leave it for the password sign-in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Connect,
     Pin,
     Address,
+    /// A new Emby Connect account (issue 11): e-mail, name, password twice.
+    SignUp,
 }
 
 impl Method {
@@ -29,6 +32,7 @@ impl Method {
             Method::Connect => "Emby Connect",
             Method::Pin => "Emby Connect PIN",
             Method::Address => "Server address",
+            Method::SignUp => "New account",
         }
     }
 }
@@ -82,6 +86,31 @@ pub struct SignIn {
     pub error: Option<String>,
     pub info: Option<String>,
     pub demo: Option<DemoHint>,
+    /// The sign-up form (issue 11).
+    pub signup: SignUpForm,
+}
+
+impl Default for SignUpForm {
+    fn default() -> Self {
+        SignUpForm {
+            email: TextInput::default(),
+            name: TextInput::default(),
+            password: TextInput::secret(),
+            again: TextInput::secret(),
+            needs_browser: false,
+        }
+    }
+}
+
+/// The fields of a new Emby Connect account; the password is typed twice.
+#[derive(Debug, Clone)]
+pub struct SignUpForm {
+    pub email: TextInput,
+    pub name: TextInput,
+    pub password: TextInput,
+    pub again: TextInput,
+    /// Emby Connect wants the sign-up finished in a web browser: the sign-up link is shown.
+    pub needs_browser: bool,
 }
 
 impl SignIn {
@@ -101,6 +130,7 @@ impl SignIn {
             error: None,
             info: None,
             demo: None,
+            signup: SignUpForm::default(),
         }
     }
 
@@ -111,12 +141,17 @@ impl SignIn {
             (Method::Pin, _) => 0,
             (Method::Address, None) => 1,
             (Method::Address, Some(_)) => 2,
+            (Method::SignUp, _) => 4,
         }
     }
 
     /// Whether the focused field is a password.
     pub fn focus_is_password(&self) -> bool {
-        self.focus == 1 && matches!(self.method, Method::Connect | Method::Address)
+        match self.method {
+            Method::Connect | Method::Address => self.focus == 1,
+            Method::SignUp => self.focus >= 2,
+            Method::Pin => false,
+        }
     }
 
     /// The text field with the keyboard, if any (the PIN has none).
@@ -128,6 +163,10 @@ impl SignIn {
             (Method::Address, 0, true) => Some(&mut self.local_user),
             (Method::Address, _, true) => Some(&mut self.local_password),
             (Method::Pin, _, _) => None,
+            (Method::SignUp, 0, _) => Some(&mut self.signup.email),
+            (Method::SignUp, 1, _) => Some(&mut self.signup.name),
+            (Method::SignUp, 2, _) => Some(&mut self.signup.password),
+            (Method::SignUp, _, _) => Some(&mut self.signup.again),
         }
     }
 
@@ -171,13 +210,13 @@ impl SignIn {
 }
 
 fn switch_method(s: &mut SignIn, forward: bool) -> Vec<Effect> {
-    let i = Method::ALL.iter().position(|m| *m == s.method).unwrap_or(0);
     let n = Method::ALL.len();
-    s.method = Method::ALL[if forward {
-        (i + 1) % n
-    } else {
-        (i + n - 1) % n
-    }];
+    s.method = match Method::ALL.iter().position(|m| *m == s.method) {
+        Some(i) if forward => Method::ALL[(i + 1) % n],
+        Some(i) => Method::ALL[(i + n - 1) % n],
+        // from the sign-up form either arrow goes back to the password sign-in
+        None => Method::Connect,
+    };
     s.focus = 0;
     s.error = None;
     s.info = None;
@@ -195,6 +234,7 @@ fn submit(state: &mut State) -> Vec<Effect> {
     }
     s.error = None;
     match s.method {
+        Method::SignUp => sign_up(s),
         Method::Connect if s.focus == 0 => {
             s.focus = 1;
             Vec::new()
@@ -249,10 +289,90 @@ fn submit(state: &mut State) -> Vec<Effect> {
     }
 }
 
+/// The sign-up form: Enter moves to the next field, and on the last one creates the account
+/// when both passwords match (they are cleared either way).
+fn sign_up(s: &mut SignIn) -> Vec<Effect> {
+    if s.focus < 3 {
+        s.focus += 1;
+        return Vec::new();
+    }
+    let f = &mut s.signup;
+    let (email, name) = (
+        f.email.value().trim().to_string(),
+        f.name.value().trim().to_string(),
+    );
+    let (password, again) = (f.password.take(), f.again.take());
+    let problem = if email.is_empty() || !email.contains('@') {
+        Some((0, "Type the e-mail address the account is for."))
+    } else if name.is_empty() {
+        Some((1, "Type the name you want on Emby Connect."))
+    } else if password.is_empty() {
+        Some((2, "Choose a password, then type it again."))
+    } else if password != again {
+        Some((
+            2,
+            "The two passwords differ; type the password twice again.",
+        ))
+    } else {
+        None
+    };
+    if let Some((focus, why)) = problem {
+        s.focus = focus;
+        s.error = Some(why.into());
+        return Vec::new();
+    }
+    f.needs_browser = false;
+    s.busy = Some(format!("Creating the Emby Connect account {name}…"));
+    vec![Effect::ConnectSignUp {
+        email,
+        user: name,
+        password,
+    }]
+}
+
+/// A sign-up finished: signed in to the new account (as after any Connect sign-in), or the
+/// reason in the pane, with the sign-up link when a browser is needed.
+pub fn signed_up(state: &mut State, result: Result<String, String>, browser: bool) -> Vec<Effect> {
+    match result {
+        Ok(name) => {
+            let effects = connect_done(state, Ok(name.clone()));
+            state.signin.signup = SignUpForm::default();
+            state.signin.method = Method::Connect;
+            state.signin.connect_user.set(&name);
+            state.servers.message = Some(Message::info(format!(
+                "Created the Emby Connect account {name} and signed in. Servers appear once their administrators share them with you (i shows invitations)."
+            )));
+            effects
+        }
+        Err(e) => {
+            let s = &mut state.signin;
+            s.busy = None;
+            s.signup.needs_browser = browser;
+            s.error = Some(e);
+            s.focus = if browser { 0 } else { 2 };
+            Vec::new()
+        }
+    }
+}
+
+/// Opens the sign-in pane on the sign-up form.
+pub fn open_sign_up(state: &mut State) {
+    let s = &mut state.signin;
+    s.method = Method::SignUp;
+    s.focus = 0;
+    s.error = None;
+    s.info = Some("Create an Emby Connect account: e-mail, name, and the password twice.".into());
+    state.pane = Pane::SignIn;
+}
+
 /// A key command on the sign-in pane.
 pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
     let s = &mut state.signin;
     match cmd {
+        Command::SignUp => {
+            open_sign_up(state);
+            return Vec::new();
+        }
         Command::Submit => return submit(state),
         Command::NextMethod => return switch_method(s, true),
         Command::PrevMethod => return switch_method(s, false),

@@ -253,6 +253,80 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The users of a server you administer, with their Emby Connect links; `users link` and
+    /// `users unlink` change a link.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    Users {
+        #[command(subcommand)]
+        action: Option<UsersCommand>,
+        /// The server: its Id, or its name (any case, or the start of it if only one matches).
+        #[arg(value_name = "SERVER", required = true)]
+        server_id: Option<String>,
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Invite someone to a server you administer through Emby Connect (a guest).
+    Invite {
+        /// The server: its Id, or its name (any case, or the start of it if only one matches).
+        #[arg(value_name = "SERVER")]
+        server_id: String,
+        /// Their Emby Connect name or e-mail address.
+        name_or_email: String,
+        /// A library to share (id or name); repeat for more. None shares every library.
+        #[arg(long = "library", value_name = "ID")]
+        libraries: Vec<String>,
+        /// Let the guest watch live TV.
+        #[arg(long)]
+        live_tv: bool,
+    },
+    /// Emby Connect invitations of a server you administer that wait for an answer;
+    /// `pending cancel` withdraws one.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    Pending {
+        #[command(subcommand)]
+        action: Option<PendingCommand>,
+        /// The server: its Id, or its name (any case, or the start of it if only one matches).
+        #[arg(value_name = "SERVER", required = true)]
+        server_id: Option<String>,
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Link a user to an Emby Connect account; prints `linked`, `pending` or `invited to sign up`.
+    Link {
+        /// The server: its Id, or its name (any case, or the start of it if only one matches).
+        #[arg(value_name = "SERVER")]
+        server_id: String,
+        /// The user's id (or name).
+        user_id: String,
+        /// The Emby Connect name or e-mail address.
+        name_or_email: String,
+    },
+    /// Remove a user's Emby Connect link.
+    Unlink {
+        /// The server: its Id, or its name (any case, or the start of it if only one matches).
+        #[arg(value_name = "SERVER")]
+        server_id: String,
+        /// The user's id (or name).
+        user_id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PendingCommand {
+    /// Cancel a pending invitation by its id.
+    Cancel {
+        /// The server: its Id, or its name (any case, or the start of it if only one matches).
+        #[arg(value_name = "SERVER")]
+        server_id: String,
+        /// The invitation's id (as `pending` lists it).
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -270,6 +344,24 @@ pub enum ConnectCommand {
     Pin,
     /// Forget the Connect sign-in and every AccessKey; servers keep their addresses.
     Logout,
+    /// Create an Emby Connect account; the password is read from standard input.
+    Signup {
+        /// The e-mail address of the new account.
+        #[arg(long, value_name = "E")]
+        email: String,
+        /// The name of the new account.
+        #[arg(long, value_name = "NAME")]
+        user: String,
+        /// Read the password from the first line of standard input (it is never an argument).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// The signed-in Emby Connect user: name and e-mail.
+    Whoami {
+        /// Print JSON (`id`, `name`, `email`) instead of a line.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -453,5 +545,75 @@ mod tests {
         let mut missing = Vec::new();
         walk(&Cli::command(), "emby-tui", &mut missing);
         assert!(missing.is_empty(), "options without help: {missing:?}");
+    }
+
+    #[test]
+    fn users_and_pending_list_or_act() {
+        let cli = Cli::try_parse_from(["emby-tui", "users", "s1", "--json"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Users { action: None, server_id: Some(ref s), json: true }) if s == "s1"
+        ));
+        let cli = Cli::try_parse_from(["emby-tui", "users", "link", "s1", "u1", "a@b.c"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Users {
+                action: Some(UsersCommand::Link { .. }),
+                ..
+            })
+        ));
+        let cli = Cli::try_parse_from(["emby-tui", "users", "unlink", "s1", "u1"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Users {
+                action: Some(UsersCommand::Unlink { .. }),
+                ..
+            })
+        ));
+        let cli = Cli::try_parse_from(["emby-tui", "pending", "cancel", "s1", "p1"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Pending {
+                action: Some(PendingCommand::Cancel { .. }),
+                ..
+            })
+        ));
+        let err = Cli::try_parse_from(["emby-tui", "users"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "a server id is needed");
+        let cli = Cli::try_parse_from([
+            "emby-tui",
+            "invite",
+            "s1",
+            "friend",
+            "--library",
+            "a",
+            "--library",
+            "b",
+            "--live-tv",
+        ])
+        .unwrap();
+        let Some(Command::Invite {
+            libraries, live_tv, ..
+        }) = cli.command
+        else {
+            panic!("not invite")
+        };
+        assert_eq!(libraries, ["a", "b"]);
+        assert!(live_tv);
+        let cli = Cli::try_parse_from([
+            "emby-tui",
+            "connect",
+            "signup",
+            "--email",
+            "e@x",
+            "--user",
+            "n",
+            "--password-stdin",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Connect(ConnectCommand::Signup { .. }))
+        ));
     }
 }

@@ -19,6 +19,9 @@ macro_rules! tell {
 pub mod args;
 mod output;
 mod run;
+// issue 11
+mod admin;
+mod input;
 
 pub use args::Cli;
 pub use run::{cache_dir, pin_page, race_config, run_command, session_config};

@@ -1,19 +1,19 @@
 //! Running one command.
 
-use std::io::Read;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::anyhow;
 
 use crate::emby::server::ItemsQuery;
-use crate::emby::{DiscoveryConfig, HttpConfig, Secret};
+use crate::emby::{DiscoveryConfig, HttpConfig};
 use crate::session::limits;
 use crate::session::race::RaceConfig;
 use crate::session::{Hub, SessionConfig, SessionError};
 
 use super::args::{Command, ConnectCommand, GlobalOptions, InvitationCommand, ServerCommand};
+use super::input::password_from_stdin;
 use super::output::{DiscoveredOut, ItemOut, ItemsPage, item_line, print_json, server_line};
 
 /// The config dir: `--config-dir`, else the platform's (e.g. ~/.config/emby-tui).
@@ -81,18 +81,6 @@ pub fn session_config(global: &GlobalOptions) -> anyhow::Result<SessionConfig> {
         reaches_in_flight: limits::reaches_in_flight(limits::current_open_files_limit()),
         network: global.network.clone(),
     })
-}
-
-/// The first line of standard input, without its line ending; never echoed or logged.
-fn password_from_stdin() -> anyhow::Result<Secret> {
-    let mut buf = String::new();
-    std::io::stdin()
-        .read_to_string(&mut buf)
-        .context("cannot read the password from standard input")?;
-    if buf.is_empty() {
-        bail!("no password on standard input (an empty line means an empty password)");
-    }
-    Ok(Secret::new(buf.lines().next().unwrap_or("")))
 }
 
 /// Where a person confirms a PIN: the real website for the real service, else the service's own host.
@@ -270,6 +258,15 @@ async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow
                     );
                 }
             }
+        }
+        // issue 11: the Connect account and server administration
+        command @ (Command::Users { .. }
+        | Command::Invite { .. }
+        | Command::Pending { .. }
+        | Command::Connect(
+            ConnectCommand::Signup { .. } | ConnectCommand::Whoami { .. },
+        )) => {
+            super::admin::run(hub, command).await?;
         }
         Command::Items {
             server_id,

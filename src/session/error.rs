@@ -43,6 +43,41 @@ pub enum SessionError {
     PinExpired,
     #[error("{0}")]
     Other(String),
+    #[error(
+        "you are not an administrator of {name}: only its administrators can see its users, link them to Emby Connect or invite guests"
+    )]
+    NotAdministrator { name: String },
+    #[error("{name} has no user {user}")]
+    UnknownUser { name: String, user: String },
+    #[error("that Emby Connect user is already linked to another user of {name}")]
+    AlreadyLinked { name: String },
+    #[error("{who} already has access to {name} through Emby Connect")]
+    AlreadyShared { name: String, who: String },
+    #[error("{name} cannot reach Emby Connect right now (it answered {status}); try again later")]
+    ServerCannotReachConnect { name: String, status: u16 },
+    #[error("Emby Connect has no user named {0}; ask for their Emby Connect name or e-mail")]
+    UnknownConnectUser(String),
+    #[error(
+        "{name} (Emby Server {version}) has no {what}: servers since 4.7 no longer offer it; use its dashboard at {dashboard}"
+    )]
+    NoEndpoint {
+        name: String,
+        version: String,
+        what: String,
+        dashboard: String,
+    },
+    #[error("{name} has no pending invitation {id}")]
+    UnknownPending { name: String, id: String },
+    #[error("{name} has no library {library} (its libraries: {known})")]
+    UnknownLibrary {
+        name: String,
+        library: String,
+        known: String,
+    },
+    /// Emby Connect did not create the account; `browser` when it wants a step only a web
+    /// browser can do (a captcha).
+    #[error("{reason}")]
+    SignUpRefused { reason: String, browser: bool },
 }
 
 fn saved_names(names: &[String]) -> String {

@@ -296,6 +296,11 @@ impl Sim {
         connect::pin::confirm(&self.shared, pin, connect_user_name_or_email)
     }
 
+    /// Whether Connect sign-up asks for a browser step (a captcha) instead of creating accounts.
+    pub fn set_signup_captcha(&self, required: bool) {
+        self.shared.world().signup_captcha = required;
+    }
+
     /// Every PIN not yet exchanged becomes expired.
     pub fn expire_pins(&self) {
         for p in self.shared.world().pins.iter_mut() {

@@ -33,6 +33,8 @@ pub struct ConnectConfig {
     pub faults: Fault,
     /// Connect accounts.
     pub users: Vec<ConnectUserConfig>,
+    /// Sign-up (`POST service/register`) answers that a browser step (a captcha) is needed.
+    pub signup_captcha: bool,
 }
 
 impl Default for ConnectConfig {
@@ -42,6 +44,7 @@ impl Default for ConnectConfig {
             pin_lifetime_secs: 600,
             faults: Fault::default(),
             users: Vec::new(),
+            signup_captcha: false,
         }
     }
 }
@@ -105,6 +108,11 @@ pub struct ServerConfig {
     /// Faults per address.
     #[serde(default)]
     pub faults: ServerFaults,
+    /// Whether the server has the guest-invitation endpoints (`POST /Connect/Invite`,
+    /// `DELETE /Connect/Pending`). Absent: as its version says (before 4.7 only; the 4.7 and
+    /// 4.8 API no longer has them, protocol.md §6.2).
+    #[serde(default)]
+    pub connect_invite: Option<bool>,
 }
 
 fn default_version() -> String {
@@ -220,12 +228,27 @@ impl std::fmt::Debug for LocalUserConfig {
 }
 
 impl ServerConfig {
+    /// Whether the server answers `POST /Connect/Invite` and `DELETE /Connect/Pending`.
+    pub fn has_connect_invite(&self) -> bool {
+        self.connect_invite
+            .unwrap_or_else(|| version_before(&self.version, (4, 7)))
+    }
+
     /// The server id: the fixed one (lower-cased) or one derived from the name.
     pub fn server_id(&self) -> String {
         match &self.id {
             Some(id) => id.to_ascii_lowercase(),
             None => ids::derive_id(&["server", &self.name]),
         }
+    }
+}
+
+/// Whether a dotted version (`4.6.7.0`) is before `major.minor`; unreadable versions are not.
+pub fn version_before(version: &str, (major, minor): (u32, u32)) -> bool {
+    let mut parts = version.split('.').map(|p| p.trim().parse::<u32>());
+    match (parts.next(), parts.next()) {
+        (Some(Ok(a)), Some(Ok(b))) => (a, b) < (major, minor),
+        _ => false,
     }
 }
 
@@ -366,5 +389,20 @@ mod tests {
         let s = Scenario::from_toml_str("[[servers]]\nname = \"a\"\n[[servers]]\nname = \"b\"\nid = \"ABCDEF0123456789ABCDEF0123456789\"\n").unwrap();
         assert_eq!(s.servers[0].server_id(), ids::derive_id(&["server", "a"]));
         assert_eq!(s.servers[1].server_id(), "abcdef0123456789abcdef0123456789");
+    }
+
+    #[test]
+    fn guest_invitations_follow_the_version_unless_the_scenario_says() {
+        let s = Scenario::from_toml_str(
+            "[[servers]]\nname = \"old\"\nversion = \"4.6.7.0\"\n\
+             [[servers]]\nname = \"new\"\nversion = \"4.8.11.0\"\n\
+             [[servers]]\nname = \"forced\"\nversion = \"4.8.11.0\"\nconnect_invite = true\n",
+        )
+        .unwrap();
+        let has: Vec<bool> = s.servers.iter().map(|c| c.has_connect_invite()).collect();
+        assert_eq!(has, [true, false, true]);
+        assert!(version_before("4.6.9.9", (4, 7)));
+        assert!(!version_before("4.7.0.0", (4, 7)));
+        assert!(!version_before("garbage", (4, 7)));
     }
 }

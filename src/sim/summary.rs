@@ -74,6 +74,15 @@ pub fn render(sim: &Sim) -> String {
             "  discoverable: {}",
             if cfg.discoverable { "yes" } else { "no" }
         );
+        let _ = writeln!(
+            out,
+            "  Connect guest invitations (/Connect/Invite): {}",
+            if cfg.has_connect_invite() {
+                "yes"
+            } else {
+                "no (404, as 4.7 and later)"
+            }
+        );
         for u in &cfg.users {
             let mut line = format!("  user {:?} password {:?}", u.name, u.password);
             if u.admin {

@@ -36,6 +36,42 @@ pub struct Authorization {
     pub accepted: bool,
     /// The AccessKey a client exchanges at the server.
     pub access_key: String,
+    /// For a guest invited through `/Connect/Invite`: what the guest may see. Its hidden local
+    /// user is created when the invitation is accepted (as a real server does on its next sync).
+    pub grant: Option<GuestGrant>,
+}
+
+impl Authorization {
+    /// The id the server's pending list gives this authorization (`DELETE /Connect/Pending?Id=`).
+    pub fn id(&self) -> String {
+        ids::derive_id(&["authorization", &self.connect_user_id, &self.local_user_id])
+    }
+}
+
+/// What a guest invited with `/Connect/Invite` may see.
+#[derive(Clone, Debug, Default)]
+pub struct GuestGrant {
+    /// Library (view) ids not shared.
+    pub excluded_libraries: Vec<String>,
+    /// Live TV allowed.
+    pub live_tv: bool,
+    /// The guest's local user name (the Connect name, made unique on the server).
+    pub local_name: String,
+}
+
+/// An invitation to an e-mail address that has no Connect account yet: when an account with
+/// that address signs up, it becomes a waiting authorization (an invitation to accept).
+pub struct SignUpInvite {
+    /// The invited e-mail address.
+    pub email: String,
+    /// Index of the server in `World::servers`.
+    pub server: usize,
+    /// The local user the share maps to.
+    pub local_user_id: String,
+    /// Linked (an administrator linked a local user) or Guest (`/Connect/Invite`).
+    pub link: LinkType,
+    /// For a guest: what it may see.
+    pub grant: Option<GuestGrant>,
 }
 
 /// A PIN of the PIN sign-in flow.
@@ -66,6 +102,8 @@ pub struct LocalUser {
     pub admin: bool,
     /// Hidden from /Users/Public.
     pub hidden: bool,
+    /// Library (view) ids this user does not see (a Connect guest's unshared libraries).
+    pub excluded_views: Vec<String>,
 }
 
 /// An issued session token.
@@ -147,6 +185,10 @@ pub struct World {
     pub auths: Vec<Authorization>,
     /// Servers: the real ones first (scenario order), then their impostor twins.
     pub servers: Vec<ServerData>,
+    /// Invitations to e-mail addresses without a Connect account yet.
+    pub signup_invites: Vec<SignUpInvite>,
+    /// Sign-up asks for a browser step (a captcha) instead of creating the account.
+    pub signup_captcha: bool,
 }
 
 /// The Connect user id of `name`: a stable decimal string.
@@ -165,6 +207,7 @@ fn server_data(cfg: &ServerConfig, id: String, name: String, urls: (String, Stri
             password: u.password.clone(),
             admin: u.admin,
             hidden: u.hidden,
+            excluded_views: Vec::new(),
         })
         .collect();
     ServerData {
@@ -213,6 +256,7 @@ impl World {
                     link: ucfg.link,
                     accepted: !ucfg.pending,
                     access_key: ids::random_token(),
+                    grant: None,
                 });
             }
             servers.push(data);
@@ -234,6 +278,8 @@ impl World {
             pins: Vec::new(),
             auths,
             servers,
+            signup_invites: Vec::new(),
+            signup_captcha: scenario.connect.signup_captcha,
         }
     }
 
@@ -248,6 +294,64 @@ impl World {
     /// The Connect user with id `id`.
     pub fn connect_user(&self, id: &str) -> Option<&ConnectUser> {
         self.connect_users.iter().find(|u| u.id == id)
+    }
+
+    /// A new Connect account with a waiting invitation for every [`SignUpInvite`] to its e-mail.
+    pub fn add_connect_user(&mut self, name: String, email: String, password: String) {
+        let id = connect_user_id(&name);
+        let (invites, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.signup_invites)
+            .into_iter()
+            .partition(|i| i.email.eq_ignore_ascii_case(email.trim()));
+        self.signup_invites = rest;
+        for i in invites {
+            if self.auths.iter().any(|a| {
+                a.server == i.server
+                    && (a.connect_user_id == id || a.local_user_id == i.local_user_id)
+            }) {
+                continue; // linked meanwhile: the newer link stands
+            }
+            self.auths.push(Authorization {
+                server: i.server,
+                connect_user_id: id.clone(),
+                local_user_id: i.local_user_id,
+                link: i.link,
+                accepted: false,
+                access_key: ids::random_token(),
+                grant: i.grant,
+            });
+        }
+        self.connect_users.push(ConnectUser {
+            id,
+            name,
+            email,
+            password,
+        });
+    }
+
+    /// An accepted guest invitation becomes a hidden local user of its server (a real server
+    /// creates it on its next sync with Connect); nothing to do for links and known users.
+    pub fn materialize_guest(&mut self, auth: usize) {
+        let Some(a) = self.auths.get(auth) else {
+            return;
+        };
+        let Some(grant) = a.grant.clone() else {
+            return;
+        };
+        let (server, local_id) = (a.server, a.local_user_id.clone());
+        let Some(s) = self.servers.get_mut(server) else {
+            return;
+        };
+        if s.user(&local_id).is_some() {
+            return;
+        }
+        s.users.push(LocalUser {
+            id: local_id,
+            name: grant.local_name.clone(),
+            password: ids::random_token(),
+            admin: false,
+            hidden: true,
+            excluded_views: grant.excluded_libraries.clone(),
+        });
     }
 
     /// The Connect link of local user `user_id` on server `server`, if any.

@@ -7,6 +7,11 @@ mod servers;
 mod session;
 pub(crate) mod signin;
 mod status;
+// issue 11: the Connect account box, a server's administration, the PIN's QR code, OSC 8 links
+mod account;
+mod admin;
+pub mod links;
+pub mod qr;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};

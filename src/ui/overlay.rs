@@ -19,6 +19,9 @@ pub const MARKS: &[(&str, &str)] = &[
 pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
     match &state.overlay {
         None => {}
+        // issue 11
+        Some(Overlay::Account(v)) => super::account::draw(frame, state, v, body),
+        Some(Overlay::Admin(v)) => super::admin::draw(frame, v, body),
         Some(Overlay::Help { under, scroll }) => {
             let mut lines = vec![Line::styled(
                 format!(

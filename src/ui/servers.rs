@@ -113,6 +113,18 @@ fn source_text(r: &ServerReport) -> String {
     }
 }
 
+/// Why a server is usually missing from the Emby Connect list, and what to do (issue 11 §2).
+fn not_listed(connect_user: &str) -> Vec<Line<'static>> {
+    vec![
+        Line::from(format!(
+            "  Server not listed? It appears here once its administrator links one of its users to your Emby Connect account ({connect_user}) or invites you, and you accept: i shows the invitations waiting for you."
+        )),
+        Line::from(
+            "  Your own server? Sign in to it as its administrator (a adds it by address, l signs in), open it, press A and link your user to Emby Connect.",
+        ),
+    ]
+}
+
 pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
     let (table_area, detail_area) = servers_parts(area);
     let p = &state.servers;
@@ -123,13 +135,24 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
     };
     let block = Block::bordered().title(title);
     if p.rows.is_empty() {
-        let text = if !state.started || p.refreshing {
-            "  Looking for your servers…".to_string()
-        } else {
-            "  No servers yet. Press c to sign in to Emby Connect, a to add one by address, d to look on the LAN.".to_string()
-        };
+        let mut lines = vec![Line::from("")];
+        match &state.connect_user {
+            _ if !state.started || p.refreshing => {
+                lines.push(Line::from("  Looking for your servers…"))
+            }
+            Some(user) => {
+                lines.push(Line::from(format!(
+                    "  No servers in your Emby Connect list yet (signed in as {user}). a adds one by address, d looks on the LAN."
+                )));
+                lines.push(Line::from(""));
+                lines.extend(not_listed(user));
+            }
+            None => lines.push(Line::from(
+                "  No servers yet. Press c to sign in to Emby Connect, a to add one by address, d to look on the LAN.",
+            )),
+        }
         frame.render_widget(
-            Paragraph::new(vec![Line::from(""), Line::from(text)])
+            Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
                 .block(block),
             table_area,
@@ -237,6 +260,7 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
         .iter()
         .map(|&c| Constraint::Length(widths[c].unwrap_or(0) as u16))
         .collect();
+    let rows_shown = rows.len();
     frame.render_widget(
         Table::new(rows, constraints)
             .header(header)
@@ -244,6 +268,28 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
             .block(block),
         table_area,
     );
+    // "server not listed?": under the rows, when one of them is not in the Connect list
+    if let Some(user) = &state.connect_user
+        && !p.refreshing
+        && (!p.rows.iter().any(|r| r.source == "connect")
+            || p.selected().is_some_and(|r| r.source != "connect"))
+    {
+        let rows_area = crate::app::layout::servers_rows(area);
+        let free = Rect::new(
+            rows_area.x + 1,
+            rows_area.y + rows_shown as u16 + 1,
+            rows_area.width.saturating_sub(2),
+            rows_area.height.saturating_sub(rows_shown as u16 + 1),
+        );
+        if free.height >= 3 {
+            frame.render_widget(
+                Paragraph::new(not_listed(user))
+                    .style(Style::new().fg(Color::DarkGray))
+                    .wrap(Wrap { trim: false }),
+                free,
+            );
+        }
+    }
     if let Some(r) = p.selected() {
         let (st, color) = state_text(r, p.is_checking(&r.id));
         let addr = |a: &Option<String>| a.clone().unwrap_or_else(|| "-".into());

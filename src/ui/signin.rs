@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::bigtext::big;
 use crate::app::signin::{Method, PinView, SignIn};
 use crate::app::{State, TextInput};
+use crate::session::hub::SIGN_UP_URL;
 
 /// A text field's text with its cursor (the character under it reversed, or a block at the
 /// end) when it has the keyboard; a selected text is shown reversed as a whole.
@@ -61,7 +62,12 @@ fn field(label: &str, value: &TextInput, focused: bool) -> Line<'static> {
 
 fn method_line(s: &SignIn) -> Line<'static> {
     let mut spans = vec![Span::raw("  ")];
-    for m in Method::ALL {
+    let shown: Vec<Method> = if s.method == Method::SignUp {
+        Method::ALL.into_iter().chain([Method::SignUp]).collect()
+    } else {
+        Method::ALL.to_vec()
+    };
+    for m in shown {
         let style = if m == s.method {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         } else {
@@ -108,6 +114,38 @@ fn pin_lines(s: &SignIn, now_ms: u64) -> Vec<Line<'static>> {
     }
 }
 
+/// The sign-up form (issue 11): e-mail, name, the password twice, and the browser way.
+fn sign_up_lines(s: &SignIn) -> Vec<Line<'static>> {
+    let f = &s.signup;
+    let mut lines = vec![
+        field("E-mail:", &f.email, s.focus == 0),
+        field("Name:", &f.name, s.focus == 1),
+        field("Password:", &f.password, s.focus == 2),
+        field("Again:", &f.again, s.focus == 3),
+        Line::from(""),
+    ];
+    let style = if f.needs_browser {
+        Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    } else {
+        Style::new().fg(Color::DarkGray)
+    };
+    lines.push(Line::styled(
+        format!("  Or sign up in a web browser: {SIGN_UP_URL}"),
+        style,
+    ));
+    lines
+}
+
+/// Where the QR code of the PIN page goes: the right of the pane, beside the PIN, when it fits
+/// with room for the text (else None, and the pane says a larger window shows it).
+fn qr_place(inner: Rect, qr: (u16, u16)) -> Option<Rect> {
+    const TEXT_MIN: u16 = 44;
+    const TOP: u16 = 3; // under the method row
+    let (w, h) = qr;
+    (inner.width >= TEXT_MIN + 2 + w && inner.height >= TOP + h)
+        .then(|| Rect::new(inner.x + inner.width - w, inner.y + TOP, w, h))
+}
+
 pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
     let s = &state.signin;
     let mut lines = vec![Line::from(""), method_line(s), Line::from("")];
@@ -115,8 +153,13 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
         Method::Connect => {
             lines.push(field("Name or e-mail:", &s.connect_user, s.focus == 0));
             lines.push(field("Password:", &s.connect_password, s.focus == 1));
+            lines.push(Line::styled(
+                "  No account yet? F3 creates one. F2: your account, changing or resetting the password.",
+                Style::new().fg(Color::DarkGray),
+            ));
         }
         Method::Pin => lines.extend(pin_lines(s, state.now_ms)),
+        Method::SignUp => lines.extend(sign_up_lines(s)),
         Method::Address => match &s.target {
             None => lines.push(field("Server address:", &s.address, true)),
             Some(t) => {
@@ -151,10 +194,39 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
             ));
         }
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(" Sign in ")),
-        area,
-    );
+    let block = Block::bordered().title(" Sign in ");
+    let inner = block.inner(area);
+    // the PIN pane: the confirmation address as a QR code beside the PIN
+    let qr = match (&s.method, &s.pin) {
+        (Method::Pin, PinView::Showing { .. }) => super::qr::rows(&s.pin_page),
+        _ => None,
+    };
+    let place = qr
+        .as_ref()
+        .and_then(|rows| qr_place(inner, super::qr::size(rows)));
+    if qr.is_some() && place.is_none() {
+        lines.push(Line::styled(
+            "  (A larger window shows the address as a QR code to scan.)",
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
+    frame.render_widget(block, area);
+    let text_area = match place {
+        // the rows above the code (the ways to sign in) keep the whole width
+        Some(p) => {
+            let head = Rect::new(inner.x, inner.y, inner.width, p.y - inner.y);
+            let rest: Vec<Line> = lines.split_off((head.height as usize).min(lines.len()));
+            frame.render_widget(Paragraph::new(std::mem::replace(&mut lines, rest)), head);
+            Rect::new(inner.x, p.y, p.x - inner.x - 2, inner.height - head.height)
+        }
+        None => inner,
+    };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), text_area);
+    if let (Some(rows), Some(p)) = (qr, place) {
+        let qr_lines: Vec<Line> = rows.into_iter().map(Line::from).collect();
+        frame.render_widget(
+            Paragraph::new(qr_lines).style(Style::new().fg(Color::White).bg(Color::Black)),
+            p,
+        );
+    }
 }

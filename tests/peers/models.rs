@@ -391,6 +391,26 @@ async fn collect(sim: &Sim) -> Vec<Value> {
         None,
     )
     .await;
+    // issue 11: a guest invitation (Living Room runs 4.6, which still has /Connect/Invite)
+    let living = sim.server("Living Room").expect("server");
+    let lb = format!("{}/emby", living.local_url);
+    let la = w
+        .fetch(
+            reqwest::Method::POST,
+            &format!("{lb}/Users/AuthenticateByName"),
+            "",
+            Some(json!({"Username": "demo", "Pw": "demo"})),
+        )
+        .await;
+    let lt = la["AccessToken"].as_str().expect("t").to_string();
+    w.post(
+        "invite (pending guest)",
+        "ConnectUserLinkResult",
+        &format!("{lb}/Connect/Invite?ConnectUsername=friend&EnableLiveTv=false"),
+        &lt,
+        None,
+    )
+    .await;
     w.docs
 }
 

@@ -26,6 +26,8 @@ pub struct UserDto {
     pub connect_link_type: Option<String>,
     /// Last sign-in date (ISO 8601 text).
     pub last_login_date: Option<String>,
+    /// Last activity date (ISO 8601 text): what an administrator's user list shows.
+    pub last_activity_date: Option<String>,
     /// The user's policy, of which a browser only needs `IsAdministrator`.
     pub policy: Option<UserPolicy>,
 }

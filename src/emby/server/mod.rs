@@ -9,5 +9,5 @@ mod signed_in;
 
 pub use address::ServerAddress;
 pub use anonymous::ServerClient;
-pub use query::{ImageOptions, ItemsQuery, MediaKind, SortOrder, StreamOptions};
+pub use query::{ConnectInvite, ImageOptions, ItemsQuery, MediaKind, SortOrder, StreamOptions};
 pub use signed_in::SignedInClient;

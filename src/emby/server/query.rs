@@ -146,6 +146,20 @@ pub struct StreamOptions {
     pub play_session_id: Option<String>,
 }
 
+/// An Emby Connect guest invitation (`POST /Connect/Invite`): the API takes what is *not*
+/// shared, so "share everything" is empty lists.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConnectInvite {
+    /// The invitee's Connect name or e-mail.
+    pub connect_username: String,
+    /// Library ids not shared with the guest.
+    pub excluded_libraries: Vec<String>,
+    /// Channel ids not shared with the guest.
+    pub excluded_channels: Vec<String>,
+    /// Whether the guest may watch live TV.
+    pub enable_live_tv: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::Method;
 
 use super::anonymous::ServerClient;
-use super::query::{ItemsQuery, MediaKind, StreamOptions};
+use super::query::{ConnectInvite, ItemsQuery, MediaKind, StreamOptions};
 use crate::emby::error::Error;
 use crate::emby::http::Request;
 use crate::emby::models::{
@@ -250,6 +250,47 @@ impl SignedInClient {
         self.server.http.json(request).await
     }
 
+    /// Admin: every user of the server: `GET /Users` (names, policies, Connect links, activity).
+    pub async fn users(&self) -> Result<Vec<UserDto>, Error> {
+        let request = self.request(Method::GET, &["Users"], &[]);
+        self.server.http.json(request).await
+    }
+
+    /// Admin: invites a Connect user as a guest: `POST /Connect/Invite`, form `ConnectUsername`,
+    /// `SendingUserId` (this user), `ExcludedLibraries` and `ExcludedChannels` (comma lists),
+    /// `EnableLiveTv` (protocol.md §6.2; 3.x servers only, 4.7 and later have no such endpoint).
+    pub async fn invite_connect(&self, invite: &ConnectInvite) -> Result<UserLinkResult, Error> {
+        let excluded_libraries = invite.excluded_libraries.join(",");
+        let excluded_channels = invite.excluded_channels.join(",");
+        let request = self
+            .request(Method::POST, &["Connect", "Invite"], &[])
+            .form_body(&[
+                ("ConnectUsername", invite.connect_username.as_str()),
+                ("SendingUserId", self.user_id.as_str()),
+                ("ExcludedLibraries", excluded_libraries.as_str()),
+                ("ExcludedChannels", excluded_channels.as_str()),
+                (
+                    "EnableLiveTv",
+                    if invite.enable_live_tv {
+                        "true"
+                    } else {
+                        "false"
+                    },
+                ),
+            ]);
+        self.server.http.json(request).await
+    }
+
+    /// Admin: cancels a pending invitation: `DELETE /Connect/Pending?Id=` (3.x servers only).
+    pub async fn cancel_pending_connect(&self, authorization_id: &str) -> Result<(), Error> {
+        let request = self.request(
+            Method::DELETE,
+            &["Connect", "Pending"],
+            &[("Id", authorization_id)],
+        );
+        self.server.http.empty(request).await
+    }
+
     fn request(&self, method: Method, segments: &[&str], query: &[(&str, &str)]) -> Request {
         let url = self.server.address.endpoint_with_query(segments, query);
         self.with_auth(method, url)
@@ -469,5 +510,59 @@ mod tests {
                 "DELETE /prefix/emby/Users/u1/PlayedItems/i1 HTTP/1.1",
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn admin_calls_list_users_invite_with_a_form_and_cancel_by_id() {
+        let server = TestServer::json("200 OK", r#"{"IsPending":true}"#).await;
+        let client = at(&server).with_token("admin1", Secret::new("t"));
+        let invite = ConnectInvite {
+            connect_username: "friend@example.com".into(),
+            excluded_libraries: vec!["lib1".into(), "lib2".into()],
+            excluded_channels: vec![],
+            enable_live_tv: true,
+        };
+        let result = client.invite_connect(&invite).await.unwrap();
+        assert_eq!(result.is_pending, Some(true));
+        client.cancel_pending_connect("auth 1").await.unwrap();
+        let requests = server.requests();
+        assert!(
+            requests[0].starts_with("POST /prefix/emby/Connect/Invite HTTP/1.1"),
+            "{}",
+            requests[0]
+        );
+        assert!(
+            requests[0].contains("content-type: application/x-www-form-urlencoded"),
+            "{}",
+            requests[0]
+        );
+        assert!(
+            requests[0].ends_with(
+                "ConnectUsername=friend%40example.com&SendingUserId=admin1&ExcludedLibraries=lib1%2Clib2&ExcludedChannels=&EnableLiveTv=true"
+            ),
+            "{}",
+            requests[0]
+        );
+        assert!(
+            requests[1].starts_with("DELETE /prefix/emby/Connect/Pending?Id=auth+1 HTTP/1.1"),
+            "{}",
+            requests[1]
+        );
+        let users = TestServer::json(
+            "200 OK",
+            r#"[{"Id":"u1","Name":"demo","LastActivityDate":"2024-01-02T03:04:05.0000000Z","Policy":{"IsAdministrator":true}}]"#,
+        )
+        .await;
+        let list = at(&users)
+            .with_token("admin1", Secret::new("t"))
+            .users()
+            .await
+            .unwrap();
+        assert!(list[0].is_administrator());
+        assert_eq!(
+            list[0].last_activity_date.as_deref(),
+            Some("2024-01-02T03:04:05.0000000Z")
+        );
+        assert!(users.requests()[0].starts_with("GET /prefix/emby/Users HTTP/1.1"));
     }
 }

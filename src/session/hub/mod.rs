@@ -50,6 +50,9 @@ mod connect;
 mod library;
 mod list;
 mod servers;
+// issue 11: the Connect account (sign-up, whoami) and server administration
+mod account;
+mod admin;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -79,6 +82,9 @@ use super::store::{
 pub use library::Home;
 pub use list::discovered_url;
 pub use servers::Probed;
+// issue 11
+pub use account::{CHANGE_PASSWORD_URL, RESET_PASSWORD_URL, SIGN_UP_URL};
+pub use admin::{AdminOverview, InviteOptions, Library, LinkOutcome};
 
 /// Settings of the session layer (from the command line, or from `--demo`).
 #[derive(Debug, Clone)]

@@ -14,7 +14,7 @@ use super::ids;
 use super::reply::Reply;
 use super::request::Req;
 use super::scenario::LinkType;
-use super::world::{ConnectUser, World, connect_user_id};
+use super::world::{ConnectUser, World};
 
 /// Answers one request to the Connect address.
 pub fn dispatch(shared: &Shared, req: &Req) -> Reply {
@@ -210,6 +210,7 @@ fn accept(shared: &Shared, req: &Req) -> Reply {
         return Reply::not_found("Invitation");
     };
     world.auths[i].accepted = true;
+    world.materialize_guest(i);
     Reply::no_content()
 }
 
@@ -249,17 +250,16 @@ fn register(shared: &Shared, req: &Req) -> Reply {
         );
     };
     let mut world = shared.world();
-    let status = if world.connect_user_by_login(&name).is_some() {
+    let status = if world.signup_captcha && req.body_field("grecaptcha").is_none() {
+        "CAPTCHA_REQUIRED"
+    } else if !email.contains('@') {
+        "INVALID_EMAIL"
+    } else if world.connect_user_by_login(&name).is_some() {
         "USERNAME_IN_USE"
     } else if world.connect_user_by_login(&email).is_some() {
         "EMAIL_IN_USE"
     } else {
-        world.connect_users.push(ConnectUser {
-            id: connect_user_id(&name),
-            name,
-            email,
-            password: pw,
-        });
+        world.add_connect_user(name, email, pw);
         "SUCCESS"
     };
     Reply::ok(json!({"Status": status, "Message": status.to_lowercase().replace('_', " ")}))

@@ -131,7 +131,17 @@ fn with_user<'w>(
 pub fn views(call: &Call, user_id: &str) -> Reply {
     let world = call.shared.world();
     let (s, user) = tri!(with_user(call, &world, user_id));
-    let items = s.library.children(ItemRef::Root);
+    // a Connect guest sees only the libraries shared with it
+    let hidden = s
+        .user(&user)
+        .map(|u| u.excluded_views.as_slice())
+        .unwrap_or(&[]);
+    let items: Vec<ItemRef> = s
+        .library
+        .children(ItemRef::Root)
+        .into_iter()
+        .filter(|v| !hidden.contains(&s.library.id(*v)))
+        .collect();
     Reply::ok(page_json(s, &user, &items, items.len(), call.req))
 }
 

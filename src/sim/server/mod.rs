@@ -191,6 +191,8 @@ pub fn dispatch(
         ["sessions", "playing"] | ["sessions", "playing", _] if post => users::accept_report(&call),
         ["connect", "exchange"] if get => users::exchange(&call),
         ["connect", "pending"] if get => admin::pending(&call),
+        ["connect", "pending"] if del => admin::cancel_pending(&call),
+        ["connect", "invite"] if post => admin::invite(&call),
         _ => Reply::error(
             StatusCode::NOT_FOUND,
             format!("No handler for {} /{}", req.method, req.lower.join("/")),

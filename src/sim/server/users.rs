@@ -50,8 +50,8 @@ pub fn user_json(call: &Call, world: &World, user: &LocalUser) -> Value {
             "EnableMediaPlayback": true,
             "EnableContentDownloading": true,
             "EnableContentDeletion": false,
-            "EnableAllFolders": true,
-            "EnabledFolders": [],
+            "EnableAllFolders": user.excluded_views.is_empty(),
+            "EnabledFolders": enabled_folders(world, call, user),
             "EnableAllChannels": true,
             "EnableAllDevices": true,
             "EnableUserPreferenceAccess": true,
@@ -70,6 +70,22 @@ pub fn user_json(call: &Call, world: &World, user: &LocalUser) -> Value {
         });
     }
     v
+}
+
+/// The library ids a user with unshared libraries may see (empty when it sees them all).
+fn enabled_folders(world: &World, call: &Call, user: &LocalUser) -> Vec<String> {
+    if user.excluded_views.is_empty() {
+        return Vec::new();
+    }
+    let Some(s) = world.servers.get(call.server) else {
+        return Vec::new();
+    };
+    s.library
+        .children(crate::sim::library::ItemRef::Root)
+        .into_iter()
+        .map(|v| s.library.id(v))
+        .filter(|id| !user.excluded_views.contains(id))
+        .collect()
 }
 
 /// `GET /Users/Public`: the visible users, anonymously.
