@@ -23,12 +23,16 @@ pub fn hint(pin_page: &str) -> DemoHint {
             "Then watch the servers fill in: Living Room is reached locally, Cabin only remotely (its".into(),
             "LocalAddress is black-holed), Friend's Server is shared with you as a guest, and Grandpa's".into(),
             "Server has invited you (i on the servers pane). Enter opens a server; s back to the list.".into(),
+            "Enter on a movie opens its play menu: play it on \"Living Room TV\" and watch it move, or".into(),
+            "here with mpv (if installed), or copy its stream URL.".into(),
         ],
     }
 }
 
 /// Run the demo until the user quits; the simulator and the config dir go with it.
 pub async fn run(global: &GlobalOptions) -> anyhow::Result<()> {
+    let player =
+        crate::player::PlayerConfig::resolve(None, None, None).map_err(anyhow::Error::msg)?;
     let scenario = Scenario::from_toml_str(DEMO_SCENARIO).context("the demo scenario")?;
     let sim = Sim::start(scenario)
         .await
@@ -56,6 +60,7 @@ pub async fn run(global: &GlobalOptions) -> anyhow::Result<()> {
     let setup = Setup {
         pin_page: sim.pin_page_url(),
         demo: Some(hint(&sim.pin_page_url())),
+        player,
     };
     let result = tui::run(cfg, setup).await;
     sim.shutdown().await;

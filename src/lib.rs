@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod demo;
 pub mod emby;
+pub mod player;
 pub mod session;
 pub mod sim;
 pub mod tui;

@@ -26,6 +26,10 @@ use crate::session::SessionConfig;
 /// Set when a panic restored the terminal: the loop stops at once.
 static PANICKED: AtomicBool = AtomicBool::new(false);
 
+/// Set while a player has the terminal: a Ctrl-C then is the player's (it reaches the whole
+/// foreground process group, emby-tui too), not a reason for emby-tui to end.
+static TERMINAL_LENT: AtomicBool = AtomicBool::new(false);
+
 /// Put the terminal back as it was. Safe to call more than once and on a dead terminal.
 pub fn restore_terminal() {
     let _ = disable_raw_mode();
@@ -92,9 +96,142 @@ fn now_ms() -> u64 {
 /// Apply one action and hand its effects to the worker.
 pub fn apply(state: &mut State, action: Action, effects: &UnboundedSender<Effect>) {
     for effect in app::update(state, action) {
-        if effects.send(effect).is_err() {
-            tracing::warn!("the worker is gone; an effect was dropped");
+        send(effects, effect);
+    }
+}
+
+fn send(effects: &UnboundedSender<Effect>, effect: Effect) {
+    if effects.send(effect).is_err() {
+        tracing::warn!("the worker is gone; an effect was dropped");
+    }
+}
+
+/// What the loop needs of the real terminal besides drawing: its input, lending it to a player
+/// that needs it (mpv with a terminal video output, or playing audio), and its clipboard.
+pub trait Console {
+    /// The terminal's input.
+    type Input: Stream<Item = io::Result<Event>> + Unpin;
+    /// A reader of the terminal's input: at start, and again after the terminal was lent
+    /// (None: there is no more input, the loop waits on the rest).
+    fn input(&mut self) -> Option<Self::Input>;
+    /// Give the terminal to another program: raw mode off, out of the alternate screen, mouse
+    /// and paste modes off, cursor shown. The input reader was dropped just before, so nothing
+    /// here reads a key meant for the player.
+    fn lend(&mut self) -> io::Result<()>;
+    /// Take it back as it was (the loop then repaints everything).
+    fn reclaim(&mut self) -> io::Result<()>;
+    /// Put text on the clipboard of the terminal the user sits at (OSC 52).
+    fn copy(&mut self, text: &str) -> io::Result<()>;
+}
+
+/// The real terminal on stdout, its input crossterm's event stream.
+pub struct RealTerminal;
+
+impl Console for RealTerminal {
+    type Input = EventStream;
+
+    fn input(&mut self) -> Option<EventStream> {
+        Some(EventStream::new())
+    }
+
+    fn lend(&mut self) -> io::Result<()> {
+        restore_terminal();
+        Ok(())
+    }
+
+    fn reclaim(&mut self) -> io::Result<()> {
+        enable_raw_mode()?;
+        crossterm::execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste,
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+        )
+    }
+
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        crossterm::execute!(
+            io::stdout(),
+            crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+        )
+    }
+}
+
+/// A console over a given input stream that cannot be lent (the terminal stays the UI's) and
+/// has no clipboard: what [`event_loop`] runs with.
+pub struct GivenInput<E>(Option<E>);
+
+impl<E: Stream<Item = io::Result<Event>> + Unpin> Console for GivenInput<E> {
+    type Input = E;
+    /// The stream, once (the terminal is never lent, so it is never asked again).
+    fn input(&mut self) -> Option<E> {
+        self.0.take()
+    }
+    fn lend(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn reclaim(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn copy(&mut self, _text: &str) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Whose the terminal is now, and its input while it is the UI's.
+struct Owner<I> {
+    input: Option<I>,
+    lent: bool,
+}
+
+impl<I> Owner<I> {
+    /// Lends the terminal (dropping the input reader first) when an effect starts a player that
+    /// needs it. Then the effects go to the worker: the player starts only once it is lent.
+    fn apply<C: Console<Input = I>>(
+        &mut self,
+        console: &mut C,
+        state: &mut State,
+        action: Action,
+        effects: &UnboundedSender<Effect>,
+    ) {
+        for effect in app::update(state, action) {
+            if effect.needs_terminal() && !self.lent {
+                self.input = None;
+                if let Err(e) = console.lend() {
+                    tracing::warn!(error = %e, "the terminal could not be handed over");
+                }
+                self.lent = true;
+                TERMINAL_LENT.store(true, Ordering::SeqCst);
+                tracing::info!("the terminal is lent to the player");
+            }
+            send(effects, effect);
         }
+    }
+
+    /// Takes the terminal back once the state no longer lends it (the player is gone). True
+    /// when it did: the next frame is painted in full.
+    fn reclaim_if_done<C: Console<Input = I>>(&mut self, console: &mut C, state: &State) -> bool {
+        if !self.lent || state.terminal_lent() {
+            return false;
+        }
+        if let Err(e) = console.reclaim() {
+            tracing::warn!(error = %e, "the terminal could not be taken back");
+        }
+        self.input = console.input();
+        self.lent = false;
+        TERMINAL_LENT.store(false, Ordering::SeqCst);
+        tracing::info!("the terminal is back");
+        true
+    }
+}
+
+async fn next_input<I: Stream<Item = io::Result<Event>> + Unpin>(
+    input: &mut Option<I>,
+) -> Option<io::Result<Event>> {
+    match input {
+        Some(i) => i.next().await,
+        None => std::future::pending().await,
     }
 }
 
@@ -120,7 +257,9 @@ pub enum Exit {
 
 /// Apply one item of the terminal's event stream; `Some` when the loop must end. A resize is
 /// also noted in `resized`: the next frame is painted in full.
-fn on_event(
+fn on_event<C: Console>(
+    console: &mut C,
+    owner: &mut Owner<C::Input>,
     state: &mut State,
     ev: Option<io::Result<Event>>,
     effects: &UnboundedSender<Effect>,
@@ -130,7 +269,7 @@ fn on_event(
         Some(Ok(ev)) => {
             *resized |= matches!(ev, Event::Resize(..));
             if let Some(a) = event_action(ev) {
-                apply(state, a, effects);
+                owner.apply(console, state, a, effects);
             }
             None
         }
@@ -172,16 +311,12 @@ where
 
 /// The event loop: sleeps until a key, a worker's result, the clock tick or a signal wakes it;
 /// applies that and everything else already waiting; then draws one frame (in full after a
-/// resize or Ctrl-L). Returns when the user quits or input ends.
-///
-/// The event stream is only ever polled from this task (in `select!` and in the drain), so when
-/// it has nothing it holds this task's waker and the next key wakes the loop at once. crossterm's
-/// `EventStream` keeps the first waker it is given until input comes; polling it with a foreign
-/// waker (`now_or_never`) would leave keys waiting for the next tick.
+/// resize or Ctrl-L). Returns when the user quits or input ends. The terminal stays the UI's
+/// (see [`run_loop`] for lending it to a player).
 pub async fn event_loop<B, E, S>(
     terminal: &mut Terminal<B>,
     state: &mut State,
-    mut events: E,
+    events: E,
     effects: &UnboundedSender<Effect>,
     actions: &mut UnboundedReceiver<Action>,
     shutdown: S,
@@ -192,30 +327,72 @@ where
     E: Stream<Item = io::Result<Event>> + Unpin,
     S: std::future::Future<Output = ()>,
 {
+    let mut console = GivenInput(Some(events));
+    run_loop(terminal, state, &mut console, effects, actions, shutdown).await
+}
+
+/// [`event_loop`] on a [`Console`]: when an effect starts a player that needs the terminal, the
+/// input reader is dropped (crossterm's reader thread stops, so no key meant for the player is
+/// read here), the terminal is lent (out of the alternate screen, raw mode off) and only then
+/// does the effect reach the worker; no frame is drawn while it is lent. When the player is
+/// gone (the state no longer lends it), the terminal is taken back, a new reader made, and the
+/// screen painted in full. Text the state puts on the clipboard is written out (OSC 52).
+///
+/// The event stream is only ever polled from this task (in `select!` and in the drain), so when
+/// it has nothing it holds this task's waker and the next key wakes the loop at once. crossterm's
+/// `EventStream` keeps the first waker it is given until input comes; polling it with a foreign
+/// waker (`now_or_never`) would leave keys waiting for the next tick.
+pub async fn run_loop<B, C, S>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    console: &mut C,
+    effects: &UnboundedSender<Effect>,
+    actions: &mut UnboundedReceiver<Action>,
+    shutdown: S,
+) -> anyhow::Result<Exit>
+where
+    B: Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    C: Console,
+    S: std::future::Future<Output = ()>,
+{
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     tokio::pin!(shutdown);
+    let mut owner = Owner {
+        input: console.input(),
+        lent: false,
+    };
     let size = terminal.size()?;
     apply(state, Action::Resize(size.width, size.height), effects);
     apply(state, Action::Tick(now_ms()), effects);
     let mut resized = false;
     loop {
-        let full = std::mem::take(&mut resized) | state.take_repaint();
-        draw_frame(terminal, state, effects, full)?;
+        resized |= owner.reclaim_if_done(console, state);
+        if !owner.lent {
+            let full = std::mem::take(&mut resized) | state.take_repaint();
+            draw_frame(terminal, state, effects, full)?;
+            if let Some(text) = state.take_clipboard() {
+                match console.copy(text.expose()) {
+                    Ok(()) => tracing::info!("a stream URL was sent to the terminal's clipboard"),
+                    Err(e) => tracing::info!(error = %e, "the clipboard could not be written"),
+                }
+            }
+        }
         if state.quit {
             return Ok(Exit::Quit);
         }
         tokio::select! {
-            ev = events.next() => {
-                if let Some(exit) = on_event(state, ev, effects, &mut resized) {
+            ev = next_input(&mut owner.input), if !owner.lent => {
+                if let Some(exit) = on_event(console, &mut owner, state, ev, effects, &mut resized) {
                     return Ok(exit);
                 }
             }
             a = actions.recv() => match a {
-                Some(a) => apply(state, a, effects),
+                Some(a) => owner.apply(console, state, a, effects),
                 None => return Ok(Exit::WorkerGone),
             },
-            _ = tick.tick() => apply(state, Action::Tick(now_ms()), effects),
+            _ = tick.tick() => owner.apply(console, state, Action::Tick(now_ms()), effects),
             _ = &mut shutdown => return Ok(Exit::Signal),
         }
         // Coalesce: everything already waiting goes into this one frame. Input is drained until
@@ -224,11 +401,15 @@ where
         while !state.quit {
             let mut any = false;
             while let Ok(a) = actions.try_recv() {
-                apply(state, a, effects);
+                owner.apply(console, state, a, effects);
                 any = true;
             }
-            if let Poll::Ready(ev) = futures::poll!(events.next()) {
-                if let Some(exit) = on_event(state, ev, effects, &mut resized) {
+            if !owner.lent
+                && let Some(input) = owner.input.as_mut()
+                && let Poll::Ready(ev) = futures::poll!(input.next())
+            {
+                if let Some(exit) = on_event(console, &mut owner, state, ev, effects, &mut resized)
+                {
                     return Ok(exit);
                 }
                 any = true;
@@ -255,10 +436,19 @@ async fn signals() {
         ) else {
             return std::future::pending().await;
         };
-        tokio::select! {
-            _ = hup.recv() => tracing::info!("SIGHUP: the terminal went away"),
-            _ = term.recv() => tracing::info!("SIGTERM"),
-            _ = int.recv() => tracing::info!("SIGINT"),
+        loop {
+            tokio::select! {
+                _ = hup.recv() => tracing::info!("SIGHUP: the terminal went away"),
+                _ = term.recv() => tracing::info!("SIGTERM"),
+                _ = int.recv() => {
+                    if TERMINAL_LENT.load(Ordering::SeqCst) {
+                        // Ctrl-C typed at the player (the terminal is cooked while it is lent)
+                        continue;
+                    }
+                    tracing::info!("SIGINT");
+                }
+            }
+            break;
         }
     }
     #[cfg(not(unix))]
@@ -271,6 +461,8 @@ async fn signals() {
 pub struct Setup {
     pub pin_page: String,
     pub demo: Option<app::signin::DemoHint>,
+    /// How this box plays (see [`crate::player::PlayerConfig::resolve`]).
+    pub player: crate::player::PlayerConfig,
 }
 
 /// The screen the UI last closed on (None when there is none, or it is unusable).
@@ -294,6 +486,7 @@ pub fn write_screen_cache(dir: &std::path::Path, state: &State) {
 pub fn initial_state(snapshot: crate::session::Snapshot, setup: Setup) -> State {
     let mut state = State::new(setup.pin_page);
     state.signin.demo = setup.demo;
+    state.player = setup.player;
     app::update(
         &mut state,
         Action::Started {
@@ -317,10 +510,10 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
     let _ = effects.send(Effect::Start);
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    let exit = event_loop(
+    let exit = run_loop(
         &mut terminal,
         &mut state,
-        EventStream::new(),
+        &mut RealTerminal,
         &effects,
         &mut actions,
         signals(),
@@ -330,6 +523,18 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
     drop(guard);
     if let Some(dir) = &cache_dir {
         write_screen_cache(dir, &state);
+    }
+    // a player still running here is asked to quit, so its position is reported stopped
+    if state.playing.is_some() {
+        let _ = effects.send(Effect::StopHere);
+        let _ = tokio::time::timeout(Duration::from_secs(8), async {
+            while let Some(a) = actions.recv().await {
+                if matches!(a, Action::PlayEnded { .. }) {
+                    break;
+                }
+            }
+        })
+        .await;
     }
     // the worker saves and stops when its Effect channel closes; give it a moment
     drop(effects);

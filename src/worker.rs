@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::app::{Action, Effect, Invitation, Loaded, PinCheck, Request};
-use crate::emby::server::ItemsQuery;
+use crate::emby::server::{ItemsQuery, Playstate};
 use crate::session::hub::DISCOVER_FOR;
 use crate::session::{Event, Hub, SessionConfig, SessionError, Snapshot};
 
@@ -163,7 +163,88 @@ pub async fn perform(hub: &Hub, effect: Effect) -> Option<Action> {
                 result,
             }
         }
+        Effect::PlayTargets { server_id } => Action::PlayTargets {
+            result: text(hub.controllable_sessions(&server_id).await),
+            server_id,
+        },
+        Effect::PlayHere {
+            server_id,
+            item_id,
+            start,
+            player,
+            foreground,
+        } => {
+            let result = text(
+                hub.play_here(&server_id, &item_id, start, &player, foreground)
+                    .await,
+            );
+            Action::PlayEnded {
+                server_id,
+                item_id,
+                result,
+            }
+        }
+        Effect::StopHere => {
+            hub.stop_here();
+            return None;
+        }
+        Effect::PlayOn {
+            server_id,
+            session_id,
+            label,
+            item_id,
+            start,
+        } => {
+            let result = text(
+                hub.play_on(&server_id, &session_id, &item_id, start)
+                    .await
+                    .map(|_| ()),
+            );
+            Action::PlayedOn {
+                server_id,
+                session_id,
+                label,
+                result,
+            }
+        }
+        Effect::CopyUrl { server_id, item_id } => Action::StreamUrl {
+            result: text(hub.stream_url(&server_id, &item_id).await),
+            server_id,
+        },
+        Effect::RemoteRefresh {
+            server_id,
+            session_id,
+        } => Action::RemoteRead {
+            result: text(hub.remote_session(&server_id, &session_id).await),
+            server_id,
+            session_id,
+        },
+        Effect::RemoteCommand {
+            server_id,
+            session_id,
+            command,
+        } => Action::RemoteDone {
+            result: text(
+                hub.remote_command(&server_id, &session_id, command)
+                    .await
+                    .map(|()| done(command)),
+            ),
+            server_id,
+            session_id,
+        },
     })
+}
+
+/// What a remote-control command did, in words.
+fn done(command: Playstate) -> String {
+    match command {
+        Playstate::Pause => "Paused.".into(),
+        Playstate::Unpause | Playstate::PlayPause => "Playing on.".into(),
+        Playstate::Stop => "Stopped.".into(),
+        Playstate::NextTrack => "On to the next item.".into(),
+        Playstate::PreviousTrack => "Back to the previous item.".into(),
+        Playstate::Seek(t) => format!("Went to {}.", crate::app::play::clock(t)),
+    }
 }
 
 /// One library request on a server's own session.

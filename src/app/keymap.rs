@@ -12,16 +12,25 @@ pub enum Mode {
     Search,
     Invitations,
     Help,
+    /// The play menu of an item.
+    PlayMenu,
+    /// The remote-control panel of another device.
+    Remote,
+    /// The stream URL box.
+    StreamUrl,
 }
 
 impl Mode {
     /// Every mode with keys of its own, in the order help lists them after the current one.
-    pub const ALL: [Mode; 5] = [
+    pub const ALL: [Mode; 8] = [
         Mode::SignIn,
         Mode::Servers,
         Mode::Session,
         Mode::Search,
         Mode::Invitations,
+        Mode::PlayMenu,
+        Mode::Remote,
+        Mode::StreamUrl,
     ];
 
     /// In text modes, printable keys not bound here are typed into the focused field.
@@ -37,6 +46,9 @@ impl Mode {
             Mode::Search => "Search",
             Mode::Invitations => "Invitations",
             Mode::Help => "Help",
+            Mode::PlayMenu => "Play menu",
+            Mode::Remote => "Remote control",
+            Mode::StreamUrl => "Stream URL",
         }
     }
 }
@@ -83,6 +95,24 @@ pub enum Command {
     DeleteChar,
     /// Clear the terminal and draw everything again (bound in every mode).
     Redraw,
+    /// Open the play menu of the item under the cursor.
+    Play,
+    /// Ask the player here to quit.
+    StopHere,
+    /// Remote control: pause or play on.
+    TogglePause,
+    /// Remote control: stop.
+    StopPlayback,
+    /// Remote control: 30 s back.
+    SeekBack,
+    /// Remote control: 30 s forward.
+    SeekForward,
+    /// Remote control: next item.
+    NextItem,
+    /// Remote control: previous item.
+    PrevItem,
+    /// Put the stream URL on the terminal's clipboard again.
+    CopyAgain,
 }
 
 /// A key: code and modifiers (Shift is ignored for characters, which carry their case).
@@ -212,8 +242,56 @@ const SESSION: &[Binding] = &[
     ),
     b(&[ch('s')], C::ToServers, "servers", true),
     b(&[ch('w')], C::CloseTab, "close tab", false),
+    // playing (issue #10)
+    b(
+        &[ch('P')],
+        C::Play,
+        "play… (here, on a device, copy URL)",
+        false,
+    ),
+    b(&[ch('S')], C::StopHere, "stop the player here", false),
     b(&[ch('?')], C::Help, "help", true),
     b(&[ch('q'), ctrl('c')], C::Quit, "quit", true),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
+const PLAY_MENU: &[Binding] = &[
+    b(&[ch('j'), code(K::Down)], C::Down, "down", false),
+    b(&[ch('k'), code(K::Up)], C::Up, "up", false),
+    b(&[code(K::Enter)], C::Submit, "choose", true),
+    b(&[ch('r')], C::Refresh, "look for devices again", true),
+    b(&[code(K::Esc), ch('q')], C::Cancel, "close", true),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
+const REMOTE: &[Binding] = &[
+    b(&[ch(' ')], C::TogglePause, "pause / play", true),
+    b(&[code(K::Left), ch('h')], C::SeekBack, "30 s back", true),
+    b(
+        &[code(K::Right), ch('l')],
+        C::SeekForward,
+        "30 s forward",
+        true,
+    ),
+    b(&[ch('n')], C::NextItem, "next", true),
+    b(&[ch('p')], C::PrevItem, "previous", true),
+    b(&[ch('s')], C::StopPlayback, "stop", true),
+    b(&[ch('r')], C::Refresh, "refresh", false),
+    b(&[code(K::Esc), ch('q')], C::Cancel, "close", true),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
+const STREAM_URL: &[Binding] = &[
+    b(&[ch('c')], C::CopyAgain, "copy again", true),
+    b(
+        &[code(K::Esc), ch('q'), code(K::Enter)],
+        C::Cancel,
+        "close",
+        true,
+    ),
+    b(&[ctrl('c')], C::Quit, "quit", false),
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
 
@@ -263,6 +341,9 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
         Mode::Search => SEARCH,
         Mode::Invitations => INVITATIONS,
         Mode::Help => HELP,
+        Mode::PlayMenu => PLAY_MENU,
+        Mode::Remote => REMOTE,
+        Mode::StreamUrl => STREAM_URL,
     }
 }
 
@@ -396,14 +477,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_mode() {
-        for mode in [
-            Mode::SignIn,
-            Mode::Servers,
-            Mode::Session,
-            Mode::Search,
-            Mode::Invitations,
-            Mode::Help,
-        ] {
+        for mode in Mode::ALL.into_iter().chain([Mode::Help]) {
             let mut seen = Vec::new();
             for b in bindings(mode) {
                 for k in b.keys {

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod keymap;
 pub mod layout;
 pub mod paging;
+pub mod play;
 pub mod servers;
 pub mod signin;
 pub mod text;
@@ -43,6 +44,12 @@ pub enum Overlay {
     /// The search prompt of the active session, with what is typed.
     Search(String),
     Invitations(InvitationsView),
+    /// Resume or start over, then here, another device, or a copied stream URL.
+    Play(play::PlayMenu),
+    /// Another device: what it plays, where, and its controls.
+    Remote(play::RemotePanel),
+    /// A stream URL (it holds a token), copied to the terminal's clipboard.
+    StreamUrl(play::UrlView),
 }
 
 /// A sentence for the user, and whether it reports a failure.
@@ -88,6 +95,14 @@ pub struct State {
     pub quit: bool,
     /// A full repaint was asked for (Ctrl-L): the loop clears the terminal before the next frame.
     pub repaint: bool,
+    /// How this box plays (the player command, whether it needs the terminal).
+    pub player: crate::player::PlayerConfig,
+    /// A playback here, from the moment it is asked for until the player is gone.
+    pub playing: Option<play::NowPlaying>,
+    /// Text for the terminal's clipboard (OSC 52): the loop takes it and writes it out.
+    pub clipboard: Option<crate::emby::Secret>,
+    /// A sentence about playing, shown in the message row of any pane.
+    pub notice: Option<Message>,
 }
 
 impl State {
@@ -107,7 +122,21 @@ impl State {
             started: false,
             quit: false,
             repaint: false,
+            player: crate::player::PlayerConfig::default(),
+            playing: None,
+            clipboard: None,
+            notice: None,
         }
+    }
+
+    /// The text for the terminal's clipboard, if some is waiting (the loop takes it once).
+    pub fn take_clipboard(&mut self) -> Option<crate::emby::Secret> {
+        self.clipboard.take()
+    }
+
+    /// Whether a player has this terminal now (the loop keeps off it until this turns false).
+    pub fn terminal_lent(&self) -> bool {
+        self.playing.as_ref().is_some_and(|p| p.foreground)
     }
 
     /// Whether a full repaint was asked for since the last call (the loop takes it once).
@@ -121,6 +150,9 @@ impl State {
             Some(Overlay::Help { .. }) => Mode::Help,
             Some(Overlay::Search(_)) => Mode::Search,
             Some(Overlay::Invitations(_)) => Mode::Invitations,
+            Some(Overlay::Play(_)) => Mode::PlayMenu,
+            Some(Overlay::Remote(_)) => Mode::Remote,
+            Some(Overlay::StreamUrl(_)) => Mode::StreamUrl,
             None => match self.pane {
                 Pane::SignIn => Mode::SignIn,
                 Pane::Servers => Mode::Servers,
@@ -294,6 +326,9 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             }
             servers::invitations_command(state, cmd)
         }
+        Mode::PlayMenu => play::menu_command(state, cmd),
+        Mode::Remote => play::remote_command(state, cmd),
+        Mode::StreamUrl => play::url_command(state, cmd),
         Mode::SignIn | Mode::Servers | Mode::Session => {
             if let Some(effects) = global(state, cmd) {
                 return effects;
@@ -301,7 +336,15 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             match mode {
                 Mode::SignIn => signin::command(state, cmd),
                 Mode::Servers => servers::command(state, cmd),
-                _ => browse::command(state, cmd),
+                _ => match cmd {
+                    // Enter on something playable opens the play menu (details: i)
+                    Command::Open if play::selected_is_playable(state) => {
+                        play::open_menu_on_selected(state)
+                    }
+                    Command::Play => play::open_menu_on_selected(state),
+                    Command::StopHere => play::stop_here(state),
+                    _ => browse::command(state, cmd),
+                },
             }
         }
     }
@@ -456,6 +499,7 @@ fn session_event(state: &mut State, event: Event) -> Vec<Effect> {
             close_session(state, &id);
         }
         Event::ConnectUser(user) => state.connect_user = user,
+        Event::Playback(update) => return play::playback_update(state, update),
         Event::Notice(text) => state.servers.message = Some(Message::error(text)),
         Event::Refreshed => {
             state.servers.refreshing = false;
@@ -546,7 +590,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Tick(now) => {
             state.now_ms = now;
-            signin::tick(state)
+            let mut effects = signin::tick(state);
+            effects.extend(play::tick(state));
+            effects
         }
         Action::Started {
             connect_user,
@@ -640,6 +686,38 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             generation,
             result,
         } => browse::loaded(state, &server_id, generation, result),
+        Action::PlayTargets { server_id, result } => {
+            play::targets_listed(state, &server_id, result);
+            Vec::new()
+        }
+        Action::PlayEnded {
+            server_id,
+            item_id,
+            result,
+        } => play::playback_ended(state, &server_id, &item_id, result),
+        Action::PlayedOn {
+            server_id,
+            session_id,
+            label,
+            result,
+        } => play::played_on(state, &server_id, &session_id, &label, result),
+        Action::StreamUrl { server_id, result } => {
+            play::stream_url(state, &server_id, result);
+            Vec::new()
+        }
+        Action::RemoteRead {
+            server_id,
+            session_id,
+            result,
+        } => {
+            play::remote_read(state, &server_id, &session_id, result);
+            Vec::new()
+        }
+        Action::RemoteDone {
+            server_id,
+            session_id,
+            result,
+        } => play::remote_done(state, &server_id, &session_id, result),
     }
 }
 

@@ -18,6 +18,7 @@ macro_rules! tell {
 
 pub mod args;
 mod output;
+mod play;
 mod run;
 
 pub use args::Cli;

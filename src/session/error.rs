@@ -1,6 +1,7 @@
 //! [`SessionError`]: why a session operation failed, in a sentence a user can act on.
 
 use crate::emby;
+use crate::player::PlayerError;
 
 use super::address::AddressError;
 use super::store::StoreError;
@@ -32,4 +33,16 @@ pub enum SessionError {
     PinExpired,
     #[error("{0}")]
     Other(String),
+    #[error("{server} has no item with the Id {item}")]
+    UnknownItem { server: String, item: String },
+    #[error("{name} cannot be played: {reason}")]
+    NotPlayable { name: String, reason: String },
+    #[error(
+        "the session {session} is gone from {server} (its app was closed or the device went to sleep); list the sessions again"
+    )]
+    SessionGone { server: String, session: String },
+    #[error("{device} refused: {message}")]
+    Refused { device: String, message: String },
+    #[error(transparent)]
+    Player(#[from] PlayerError),
 }

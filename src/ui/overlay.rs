@@ -13,6 +13,9 @@ use crate::app::{Overlay, State};
 pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
     match &state.overlay {
         None => {}
+        Some(Overlay::Play(m)) => super::play::menu(frame, m, body),
+        Some(Overlay::Remote(p)) => super::play::remote(frame, p, state.now_ms, body),
+        Some(Overlay::StreamUrl(v)) => super::play::stream_url(frame, v, body),
         Some(Overlay::Help { under, scroll }) => {
             let mut lines = vec![Line::styled(
                 format!(

@@ -49,6 +49,8 @@
 mod connect;
 mod library;
 mod list;
+mod playback;
+mod remote;
 mod servers;
 
 use std::collections::HashMap;
@@ -78,6 +80,8 @@ use super::store::{
 
 pub use library::Home;
 pub use list::discovered_url;
+pub use playback::{PlayPlan, PlaybackUpdate, Played, StartAt, title_of};
+pub use remote::session_label;
 pub use servers::Probed;
 
 /// Settings of the session layer (from the command line, or from `--demo`).
@@ -115,6 +119,8 @@ pub enum Event {
     Notice(String),
     /// A refresh has finished: every server answered or timed out.
     Refreshed,
+    /// A playback here moved on: its position, paused or not (for a "now playing" line).
+    Playback(playback::PlaybackUpdate),
 }
 
 /// Where events go: called in the task of the operation that reports them, in order.
@@ -161,6 +167,8 @@ struct Inner {
     refresh_turn: tokio::sync::Mutex<()>,
     /// Refreshes asked for and not started yet (see [`Hub::refresh`]).
     refreshes_wanted: std::sync::atomic::AtomicUsize,
+    /// The stop switch of the playback here, while one runs (see [`Hub::play_here`]).
+    here: Mutex<Option<tokio::sync::watch::Sender<bool>>>,
 }
 
 /// The session layer (cheap to clone: every clone is the same hub).
@@ -367,6 +375,7 @@ impl Hub {
                 }),
                 refresh_turn: tokio::sync::Mutex::new(()),
                 refreshes_wanted: std::sync::atomic::AtomicUsize::new(0),
+                here: Mutex::new(None),
             }),
         })
     }
