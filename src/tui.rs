@@ -151,11 +151,17 @@ impl Console for RealTerminal {
     }
 
     fn copy(&mut self, text: &str) -> io::Result<()> {
-        crossterm::execute!(
-            io::stdout(),
-            crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
-        )
+        osc52(&mut io::stdout(), text)
     }
+}
+
+/// Writes `text` to the clipboard of the terminal the user sits at, over SSH and tmux too
+/// (OSC 52, `ESC ] 52 ; c ; <base64> ESC \`; tmux passes it on with `set-clipboard on`).
+pub fn osc52(out: &mut impl Write, text: &str) -> io::Result<()> {
+    crossterm::execute!(
+        out,
+        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+    )
 }
 
 /// A console over a given input stream that cannot be lent (the terminal stays the UI's) and
