@@ -562,6 +562,7 @@ mod tests {
     use super::*;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use ratatui::backend::TestBackend;
+    use futures::StreamExt;
     use std::collections::VecDeque;
     use std::sync::{Arc, Mutex};
     use tokio::sync::mpsc::unbounded_channel;
@@ -833,6 +834,248 @@ mod tests {
         let mut state = State::new("pin");
         let screen = screen_after(&mut state, |b| b.clear().unwrap(), vec![]).await;
         assert!(!shows_the_servers_pane(&screen), "{screen}");
+    }
+
+    /// A console that logs what the loop does with the terminal, hands out prepared input
+    /// streams (each logs when it is dropped), and records what goes to the clipboard.
+    struct Recorder {
+        log: Arc<Mutex<Vec<String>>>,
+        inputs: VecDeque<Vec<io::Result<Event>>>,
+        handed: usize,
+        /// The effects channel's receiving end, to see what reached the worker when.
+        effects: Arc<Mutex<tokio::sync::mpsc::UnboundedReceiver<Effect>>>,
+        clipboard: Vec<u8>,
+    }
+
+    struct Logged {
+        inner: futures::stream::BoxStream<'static, io::Result<Event>>,
+        name: String,
+        log: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl Stream for Logged {
+        type Item = io::Result<Event>;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> Poll<Option<Self::Item>> {
+            self.inner.as_mut().poll_next(cx)
+        }
+    }
+
+    impl Drop for Logged {
+        fn drop(&mut self) {
+            self.log.lock().unwrap().push(format!("{} dropped", self.name));
+        }
+    }
+
+    impl Console for Recorder {
+        type Input = Logged;
+        fn input(&mut self) -> Option<Logged> {
+            let events = self.inputs.pop_front()?;
+            self.handed += 1;
+            let name = format!("input {}", self.handed);
+            self.log.lock().unwrap().push(name.clone());
+            Some(Logged {
+                inner: futures::stream::iter(events)
+                    .chain(futures::stream::pending())
+                    .boxed(),
+                name,
+                log: self.log.clone(),
+            })
+        }
+        fn lend(&mut self) -> io::Result<()> {
+            let waiting = self.effects.lock().unwrap().try_recv().is_ok();
+            self.log
+                .lock()
+                .unwrap()
+                .push(format!("lend (an effect already sent: {waiting})"));
+            Ok(())
+        }
+        fn reclaim(&mut self) -> io::Result<()> {
+            self.log.lock().unwrap().push("reclaim".into());
+            Ok(())
+        }
+        fn copy(&mut self, text: &str) -> io::Result<()> {
+            osc52(&mut self.clipboard, text)
+        }
+    }
+
+    /// Counts frames into the log (ratatui flushes the backend once a frame).
+    struct Frames(TestBackend, Arc<Mutex<Vec<String>>>);
+
+    impl Backend for Frames {
+        type Error = <TestBackend as Backend>::Error;
+        fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+        where
+            I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
+        {
+            self.0.draw(content)
+        }
+        fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+            self.0.hide_cursor()
+        }
+        fn show_cursor(&mut self) -> Result<(), Self::Error> {
+            self.0.show_cursor()
+        }
+        fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+            self.0.get_cursor_position()
+        }
+        fn set_cursor_position<P: Into<Position>>(&mut self, p: P) -> Result<(), Self::Error> {
+            self.0.set_cursor_position(p)
+        }
+        fn clear(&mut self) -> Result<(), Self::Error> {
+            self.0.clear()
+        }
+        fn clear_region(
+            &mut self,
+            clear_type: ratatui::backend::ClearType,
+        ) -> Result<(), Self::Error> {
+            self.0.clear_region(clear_type)
+        }
+        fn size(&self) -> Result<ratatui::layout::Size, Self::Error> {
+            self.0.size()
+        }
+        fn window_size(&mut self) -> Result<ratatui::backend::WindowSize, Self::Error> {
+            self.0.window_size()
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            self.1.lock().unwrap().push("frame".into());
+            self.0.flush()
+        }
+    }
+
+    fn menu_on_here(state: &mut State) {
+        let item = crate::emby::models::BaseItemDto {
+            id: Some("m1".into()),
+            name: Some("A Film".into()),
+            item_type: Some("Movie".into()),
+            media_type: Some("Video".into()),
+            ..Default::default()
+        };
+        let _ = app::play::open_menu(state, "a", item);
+        assert!(matches!(state.overlay, Some(app::Overlay::Play(_))));
+    }
+
+    #[tokio::test]
+    async fn a_player_that_needs_the_terminal_gets_it_and_the_ui_comes_back_whole() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut terminal = Terminal::new(Frames(TestBackend::new(80, 24), log.clone())).unwrap();
+        let mut state = State::new("pin");
+        let _ = app::update(&mut state, started_with_a_server());
+        state.player.terminal = crate::player::TerminalUse::Always;
+        menu_on_here(&mut state);
+        let (etx, erx) = unbounded_channel();
+        let erx = Arc::new(Mutex::new(erx));
+        let (atx, mut arx) = unbounded_channel();
+        let enter = Ok(Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+        let mut console = Recorder {
+            log: log.clone(),
+            inputs: VecDeque::from([vec![enter], vec![ctrl('c')]]),
+            handed: 0,
+            effects: erx.clone(),
+            clipboard: Vec::new(),
+        };
+        // the player exits once the terminal is lent
+        let watch = log.clone();
+        tokio::spawn(async move {
+            while !watch.lock().unwrap().iter().any(|l| l.starts_with("lend")) {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            watch.lock().unwrap().push("player exits".into());
+            let _ = atx.send(Action::PlayEnded {
+                server_id: "a".into(),
+                item_id: "m1".into(),
+                result: Err("the player exited".into()),
+            });
+        });
+        let exit = run_loop(
+            &mut terminal,
+            &mut state,
+            &mut console,
+            &etx,
+            &mut arx,
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::Quit);
+        let log = log.lock().unwrap().clone();
+        let at = |what: &str| {
+            log.iter()
+                .position(|l| l.starts_with(what))
+                .unwrap_or_else(|| panic!("no {what} in {log:?}"))
+        };
+        // the input reader goes first (no key meant for the player is read here), then the
+        // terminal is lent, and only then does the worker get the effect
+        assert!(at("input 1 dropped") < at("lend"), "{log:?}");
+        assert_eq!(log[at("lend")], "lend (an effect already sent: false)");
+        let sent = erx.lock().unwrap().try_recv().ok();
+        assert!(
+            matches!(sent, Some(Effect::PlayHere { foreground: true, .. })),
+            "{sent:?}"
+        );
+        // nothing is drawn while the player has the terminal
+        assert!(
+            !log[at("lend")..at("reclaim")].iter().any(|l| l == "frame"),
+            "{log:?}"
+        );
+        // then it comes back with a new reader and a frame painted in full
+        assert!(at("player exits") < at("reclaim") && at("reclaim") < at("input 2"));
+        assert!(log[at("input 2")..].iter().any(|l| l == "frame"), "{log:?}");
+        assert!(terminal.backend().0.to_string().contains("Alpha"));
+        assert!(state.notice.as_ref().is_some_and(|n| n.text.contains("exited")));
+    }
+
+    #[tokio::test]
+    async fn a_copied_url_goes_out_as_a_well_formed_osc_52_sequence() {
+        use base64::Engine;
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut terminal = Terminal::new(Frames(TestBackend::new(80, 24), log.clone())).unwrap();
+        let mut state = State::new("pin");
+        let (etx, erx) = unbounded_channel();
+        let (atx, mut arx) = unbounded_channel();
+        let url = "http://127.0.0.1:8096/emby/Videos/m1/stream.mkv?Static=true&api_key=tok";
+        atx.send(Action::StreamUrl {
+            server_id: "a".into(),
+            result: Ok(("A Film".into(), crate::emby::Secret::new(url))),
+        })
+        .unwrap();
+        let mut console = Recorder {
+            log: log.clone(),
+            inputs: VecDeque::from([vec![]]),
+            handed: 0,
+            effects: Arc::new(Mutex::new(erx)),
+            clipboard: Vec::new(),
+        };
+        let quit_later = async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let exit = run_loop(
+            &mut terminal,
+            &mut state,
+            &mut console,
+            &etx,
+            &mut arx,
+            quit_later,
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::Signal);
+        let out = String::from_utf8(console.clipboard.clone()).unwrap();
+        let body = out
+            .strip_prefix("\x1b]52;c;")
+            .and_then(|b| b.strip_suffix("\x1b\\"))
+            .unwrap_or_else(|| panic!("not an OSC 52 sequence: {out:?}"));
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap();
+        assert_eq!(String::from_utf8(decoded).unwrap(), url);
+        // and the URL is on screen, with what it means
+        let screen = terminal.backend().0.to_string();
+        assert!(screen.contains("api_key=tok"), "{screen}");
+        assert!(screen.contains("holds your access token"), "{screen}");
     }
 
     #[tokio::test]

@@ -122,7 +122,7 @@ pub fn menu(frame: &mut Frame, m: &PlayMenu, body: Rect) {
         lines.push(message_line(msg));
     }
     let h = lines.len() as u16 + 2;
-    let area = centered(body, width, h + 2);
+    let area = centered(body, width, h);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines)

@@ -7,7 +7,8 @@ positional URL when the template has `{url}`), answers the IPC commands emby-tui
 the way mpv does, fetches the first bytes of the stream with the headers it was given (as mpv
 would; a refused fetch ends the file with reason "error"), then plays a scripted timeline.
 
-Environment:
+Environment (or the options --fake-plan=, --fake-log=, --fake-tick-ms=, which win; tests that
+run in one process use those):
   FAKE_MPV_PLAN  comma list of steps (default "play:5,quit"):
                  play:N   N seconds of media, one `time-pos` change per second
                  pause / unpause   the `pause` property changes
@@ -30,9 +31,18 @@ import time
 import urllib.error
 import urllib.request
 
-LOG = os.environ.get("FAKE_MPV_LOG")
-TICK = float(os.environ.get("FAKE_MPV_TICK_MS", "5")) / 1000.0
-PLAN = [s for s in os.environ.get("FAKE_MPV_PLAN", "play:5,quit").split(",") if s]
+
+
+def setting(name, env, default):
+    for a in sys.argv[1:]:
+        if a.startswith(f"--{name}="):
+            return a.split("=", 1)[1]
+    return os.environ.get(env, default)
+
+
+LOG = setting("fake-log", "FAKE_MPV_LOG", None)
+TICK = float(setting("fake-tick-ms", "FAKE_MPV_TICK_MS", "5")) / 1000.0
+PLAN = [s for s in setting("fake-plan", "FAKE_MPV_PLAN", "play:5,quit").split(",") if s]
 
 
 def log(entry):
