@@ -561,8 +561,8 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
 mod tests {
     use super::*;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use ratatui::backend::TestBackend;
     use futures::StreamExt;
+    use ratatui::backend::TestBackend;
     use std::collections::VecDeque;
     use std::sync::{Arc, Mutex};
     use tokio::sync::mpsc::unbounded_channel;
@@ -865,7 +865,10 @@ mod tests {
 
     impl Drop for Logged {
         fn drop(&mut self) {
-            self.log.lock().unwrap().push(format!("{} dropped", self.name));
+            self.log
+                .lock()
+                .unwrap()
+                .push(format!("{} dropped", self.name));
         }
     }
 
@@ -968,7 +971,10 @@ mod tests {
         let (etx, erx) = unbounded_channel();
         let erx = Arc::new(Mutex::new(erx));
         let (atx, mut arx) = unbounded_channel();
-        let enter = Ok(Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+        let enter = Ok(Event::Key(KeyEvent::new(
+            KeyCode::Enter,
+            KeyModifiers::NONE,
+        )));
         let mut console = Recorder {
             log: log.clone(),
             inputs: VecDeque::from([vec![enter], vec![ctrl('c')]]),
@@ -1013,7 +1019,13 @@ mod tests {
         assert_eq!(log[at("lend")], "lend (an effect already sent: false)");
         let sent = erx.lock().unwrap().try_recv().ok();
         assert!(
-            matches!(sent, Some(Effect::PlayHere { foreground: true, .. })),
+            matches!(
+                sent,
+                Some(Effect::PlayHere {
+                    foreground: true,
+                    ..
+                })
+            ),
             "{sent:?}"
         );
         // nothing is drawn while the player has the terminal
@@ -1025,7 +1037,12 @@ mod tests {
         assert!(at("player exits") < at("reclaim") && at("reclaim") < at("input 2"));
         assert!(log[at("input 2")..].iter().any(|l| l == "frame"), "{log:?}");
         assert!(terminal.backend().0.to_string().contains("Alpha"));
-        assert!(state.notice.as_ref().is_some_and(|n| n.text.contains("exited")));
+        assert!(
+            state
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.text.contains("exited"))
+        );
     }
 
     #[tokio::test]

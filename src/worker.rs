@@ -215,7 +215,11 @@ pub async fn perform(hub: &Hub, effect: Effect) -> Option<Action> {
             server_id,
             session_id,
         } => Action::RemoteRead {
-            result: text(hub.remote_session(&server_id, &session_id).await),
+            result: text(
+                hub.remote_session(&server_id, &session_id)
+                    .await
+                    .map(Box::new),
+            ),
             server_id,
             session_id,
         },

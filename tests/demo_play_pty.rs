@@ -31,7 +31,13 @@ impl Screen {
             ("RUST_LOG", std::path::Path::new("info")),
         ];
         all.extend_from_slice(env);
-        let pty = Pty::spawn(env!("CARGO_BIN_EXE_emby-tui"), &["--demo"], &all, ROWS, COLS);
+        let pty = Pty::spawn(
+            env!("CARGO_BIN_EXE_emby-tui"),
+            &["--demo"],
+            &all,
+            ROWS,
+            COLS,
+        );
         Screen { pty, _home: home }
     }
 
@@ -92,7 +98,9 @@ impl Screen {
 
 /// The position the remote panel shows, e.g. "0:03".
 fn panel_position(screen: &str) -> Option<String> {
-    let line = screen.lines().find(|l| l.contains(" / ") && l.contains('░'))?;
+    let line = screen
+        .lines()
+        .find(|l| l.contains(" / ") && l.contains('░'))?;
     let at = line.split(" / ").next()?.split_whitespace().last()?;
     Some(at.to_string())
 }
@@ -145,7 +153,8 @@ fn copy_url_writes_a_well_formed_osc_52_sequence_and_shows_the_url() {
         .expect("terminated by ST");
     let body = &rest[..end];
     assert!(
-        body.iter().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(b)),
+        body.iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(b)),
         "base64 only"
     );
     let url = String::from_utf8(
@@ -155,7 +164,10 @@ fn copy_url_writes_a_well_formed_osc_52_sequence_and_shows_the_url() {
     )
     .unwrap();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    assert!(url.contains("/emby/Videos/") && url.contains("/stream.y4m?"), "{url}");
+    assert!(
+        url.contains("/emby/Videos/") && url.contains("/stream.y4m?"),
+        "{url}"
+    );
     assert!(url.contains("api_key="), "{url}");
     // the same URL is on screen for copying by hand (it may wrap)
     let flat: String = screen.split_whitespace().collect::<Vec<_>>().join("");
@@ -189,7 +201,10 @@ fn a_player_that_needs_the_terminal_gets_it_and_the_ui_comes_back() {
     let back = s.wait_for(&["Living Room › Home › Movies", "Stopped"]);
     assert!(back.contains("1 of 120"), "the UI is whole again:\n{back}");
     let logged = std::fs::read_to_string(&log).unwrap();
-    assert!(logged.contains(r#"{"key": "q"}"#), "the player got the key: {logged}");
+    assert!(
+        logged.contains(r#"{"key": "q"}"#),
+        "the player got the key: {logged}"
+    );
     // the terminal was really left and entered again
     let raw = String::from_utf8_lossy(&s.raw_output()).into_owned();
     assert!(raw.matches("\u{1b}[?1049h").count() >= 2, "entered twice");

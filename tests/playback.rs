@@ -24,7 +24,11 @@ fn mpv_on_path(dir: &Path) -> PathBuf {
     let bin = dir.join("bin");
     std::fs::create_dir_all(&bin).unwrap();
     let mpv = bin.join("mpv");
-    std::fs::write(&mpv, format!("#!/bin/sh\nexec python3 {} \"$@\"\n", fake_mpv())).unwrap();
+    std::fs::write(
+        &mpv,
+        format!("#!/bin/sh\nexec python3 {} \"$@\"\n", fake_mpv()),
+    )
+    .unwrap();
     std::fs::set_permissions(&mpv, std::fs::Permissions::from_mode(0o755)).unwrap();
     bin
 }
@@ -45,7 +49,11 @@ fn token_of(dir: &Path, server_id: &str) -> String {
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["id"].as_str().is_some_and(|i| i.eq_ignore_ascii_case(server_id)))
+        .find(|s| {
+            s["id"]
+                .as_str()
+                .is_some_and(|i| i.eq_ignore_ascii_case(server_id))
+        })
         .and_then(|s| s["access_token"].as_str())
         .expect("a saved token")
         .to_string()
@@ -66,7 +74,9 @@ async fn movies(sim: &Sim, dir: &Path, server: &str) -> Vec<Value> {
     let run = emby_tui(
         sim,
         dir,
-        &["items", server, "--parent", parent, "--limit", "40", "--json"],
+        &[
+            "items", server, "--parent", parent, "--limit", "40", "--json",
+        ],
         None,
     )
     .await;
@@ -134,7 +144,10 @@ async fn stopping_part_way_moves_the_resume_position_and_no_token_is_in_argv_or_
         None,
         &[
             ("PATH", &path_with(&bin)),
-            ("FAKE_MPV_PLAN", "play:600,pause,unpause,seek:300,play:900,quit"),
+            (
+                "FAKE_MPV_PLAN",
+                "play:600,pause,unpause,seek:300,play:900,quit",
+            ),
             ("FAKE_MPV_TICK_MS", "1"),
             ("FAKE_MPV_LOG", log.to_str().unwrap()),
         ],
@@ -144,7 +157,9 @@ async fn stopping_part_way_moves_the_resume_position_and_no_token_is_in_argv_or_
     assert!(run.stderr.contains("resumes from 20:0"), "{}", run.stderr);
 
     let now = item_now(&sim, dir.path(), &server, &id).await;
-    let resume = now["playback_position_ticks"].as_i64().expect("a resume position");
+    let resume = now["playback_position_ticks"]
+        .as_i64()
+        .expect("a resume position");
     assert!(
         (resume - 1200 * TICKS).abs() <= 5 * TICKS,
         "resume at {} s, stopped at 1200 s",
@@ -161,7 +176,10 @@ async fn stopping_part_way_moves_the_resume_position_and_no_token_is_in_argv_or_
         .iter()
         .filter_map(|(_, b)| b["EventName"].as_str())
         .collect();
-    assert!(events.contains(&"Pause") && events.contains(&"Unpause"), "{events:?}");
+    assert!(
+        events.contains(&"Pause") && events.contains(&"Unpause"),
+        "{events:?}"
+    );
     assert!(
         sent.iter().any(|(c, b)| c == "Progress"
             && b["EventName"] == "TimeUpdate"
@@ -179,7 +197,10 @@ async fn stopping_part_way_moves_the_resume_position_and_no_token_is_in_argv_or_
     // the token went over the socket as a header, never on the command line, and it worked
     let token = token_of(dir.path(), &server);
     let entries = fake_log(&log);
-    let argv = entries.iter().find_map(|e| e.get("argv")).expect("argv logged");
+    let argv = entries
+        .iter()
+        .find_map(|e| e.get("argv"))
+        .expect("argv logged");
     assert!(!argv.to_string().contains(&token), "token in argv: {argv}");
     assert!(argv.to_string().contains("--input-ipc-server="), "{argv}");
     let header = entries
@@ -193,9 +214,14 @@ async fn stopping_part_way_moves_the_resume_position_and_no_token_is_in_argv_or_
         .filter_map(|e| e.get("command"))
         .find(|c| c[0] == "loadfile")
         .expect("loadfile");
-    assert!(!load.to_string().contains(&token), "token in the loaded URL: {load}");
     assert!(
-        entries.iter().any(|e| e["fetch"] == 206 && e["head"] == "YUV4MPEG2"),
+        !load.to_string().contains(&token),
+        "token in the loaded URL: {load}"
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["fetch"] == 206 && e["head"] == "YUV4MPEG2"),
         "the stream was fetched with the header: {entries:?}"
     );
     // nowhere in what emby-tui printed or logged (RUST_LOG=trace)
@@ -248,7 +274,10 @@ async fn resuming_and_playing_to_the_end_marks_the_item_played() {
         .unwrap();
     let start = format!("--start={}", saved / TICKS);
     assert!(
-        argv.as_array().unwrap().iter().any(|a| a.as_str().is_some_and(|a| a.starts_with(&start))),
+        argv.as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a.as_str().is_some_and(|a| a.starts_with(&start))),
         "{argv} has no {start}"
     );
     let now = item_now(&sim, dir.path(), &server, &id).await;
@@ -258,7 +287,10 @@ async fn resuming_and_playing_to_the_end_marks_the_item_played() {
     let (last, body) = sent.last().unwrap();
     assert_eq!(last, "Stopped");
     let runtime = body["PositionTicks"].as_i64().unwrap();
-    assert!(runtime > saved + 30 * TICKS, "the Stop carries the full runtime: {body}");
+    assert!(
+        runtime > saved + 30 * TICKS,
+        "the Stop carries the full runtime: {body}"
+    );
     sim.shutdown().await;
 }
 
@@ -292,7 +324,10 @@ async fn a_player_without_ipc_reports_start_and_a_stop_at_the_position_it_starte
     let sent = reports(&sim, &server);
     let calls: Vec<&str> = sent.iter().map(|(c, _)| c.as_str()).collect();
     assert_eq!(calls, ["Playing", "Stopped"]);
-    assert_eq!(sent[1].1["PositionTicks"], saved, "Stopped carries the start position");
+    assert_eq!(
+        sent[1].1["PositionTicks"], saved,
+        "Stopped carries the start position"
+    );
     // without {ipc}, {url} carries api_key: the player could fetch it
     assert!(fake_log(&log).iter().any(|e| e["fetch"] == 206));
     let now = item_now(&sim, dir.path(), &server, &id).await;
@@ -339,7 +374,11 @@ async fn no_player_installed_or_one_that_fails_is_one_sentence_and_nothing_is_re
     )
     .await;
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("exited before playing"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("exited before playing"),
+        "{}",
+        run.stderr
+    );
     assert!(
         reports(&sim, &server).is_empty(),
         "nothing was reported as playing"
@@ -348,7 +387,13 @@ async fn no_player_installed_or_one_that_fails_is_one_sentence_and_nothing_is_re
     let run = emby_tui(
         &sim,
         dir.path(),
-        &["play", &server, &id, "--player", "mpv --title={titel} {url}"],
+        &[
+            "play",
+            &server,
+            &id,
+            "--player",
+            "mpv --title={titel} {url}",
+        ],
         None,
     )
     .await;
@@ -398,7 +443,10 @@ async fn play_on_a_fake_device_then_pause_seek_and_stop_it() {
     let tv = session_by_name(&list, "Living Room TV");
     assert_eq!(tv["client"], "Emby Theater");
     assert_eq!(tv["now_playing"], Value::Null);
-    assert_eq!(session_by_name(&list, "Phone")["client"], "Emby for Android");
+    assert_eq!(
+        session_by_name(&list, "Phone")["client"],
+        "Emby for Android"
+    );
     let tv_id = tv["id"].as_str().unwrap().to_string();
 
     let movie = movies(&sim, dir.path(), &server).await[0].clone();
@@ -432,7 +480,11 @@ async fn play_on_a_fake_device_then_pause_seek_and_stop_it() {
     let run = control(&sim, dir.path(), &server, &tv_id, &["seek", "600"]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     let sought = tv_now(&sessions(&sim, dir.path(), &server).await);
-    assert_eq!(sought["position_ticks"], 600 * TICKS, "paused, so exactly there");
+    assert_eq!(
+        sought["position_ticks"],
+        600 * TICKS,
+        "paused, so exactly there"
+    );
     let run = control(&sim, dir.path(), &server, &tv_id, &["unpause"]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
@@ -441,10 +493,15 @@ async fn play_on_a_fake_device_then_pause_seek_and_stop_it() {
     );
     let run = control(&sim, dir.path(), &server, &tv_id, &["stop"]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(tv_now(&sessions(&sim, dir.path(), &server).await), Value::Null);
+    assert_eq!(
+        tv_now(&sessions(&sim, dir.path(), &server).await),
+        Value::Null
+    );
     // the device reported where it stopped: the server offers to resume there
     let now = item_now(&sim, dir.path(), &server, id).await;
-    let resume = now["playback_position_ticks"].as_i64().expect("a resume position");
+    let resume = now["playback_position_ticks"]
+        .as_i64()
+        .expect("a resume position");
     assert!(
         (600 * TICKS..=610 * TICKS).contains(&resume),
         "resume at {} s",
@@ -453,7 +510,13 @@ async fn play_on_a_fake_device_then_pause_seek_and_stop_it() {
 
     // refusals in plain words: a TV that plays video only, and a session that is gone
     let track = first_track(&sim, dir.path(), &server).await;
-    let run = emby_tui(&sim, dir.path(), &["play", &server, &track, "--on", &tv_id], None).await;
+    let run = emby_tui(
+        &sim,
+        dir.path(),
+        &["play", &server, &track, "--on", &tv_id],
+        None,
+    )
+    .await;
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains("Living Room TV") && run.stderr.contains("cannot play Audio"),
@@ -473,7 +536,13 @@ async fn play_on_a_fake_device_then_pause_seek_and_stop_it() {
     let run = emby_tui(
         &sim,
         dir.path(),
-        &["play", &server, "ffffffffffffffffffffffffffffffff", "--on", &tv_id],
+        &[
+            "play",
+            &server,
+            "ffffffffffffffffffffffffffffffff",
+            "--on",
+            &tv_id,
+        ],
         None,
     )
     .await;
@@ -521,7 +590,10 @@ async fn stream_url_prints_a_playable_url_and_warns_on_stderr() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let url = run.stdout.trim();
     let token = token_of(dir.path(), &server);
-    assert!(url.contains(&format!("/emby/Videos/{id}/stream.y4m?")), "{url}");
+    assert!(
+        url.contains(&format!("/emby/Videos/{id}/stream.y4m?")),
+        "{url}"
+    );
     assert!(url.ends_with(&format!("api_key={token}")), "{url}");
     assert!(!run.stderr.contains(&token));
     assert!(
@@ -602,5 +674,88 @@ async fn the_sessions_list_leaves_out_this_device() {
             .any(|s| s["DeviceId"] == device_id.trim()),
         "{listed}"
     );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stop_here_asks_the_player_to_quit_and_where_it_was_is_reported() {
+    use emby_tui::emby::server::ItemsQuery;
+    use emby_tui::player::{PlayerConfig, PlayerTemplate, TerminalUse};
+    use emby_tui::session::StartAt;
+    let (sim, dir, hub) = reached_demo().await;
+    let server = id_of(&sim, "Living Room");
+    let page = hub
+        .items(
+            &server,
+            &ItemsQuery {
+                recursive: Some(true),
+                include_item_types: vec!["Movie".into()],
+                limit: Some(40),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let movie = page
+        .items
+        .iter()
+        .find(|m| {
+            m.user_data.as_ref().is_some_and(|u| {
+                u.played != Some(true) && u.playback_position_ticks.unwrap_or(0) == 0
+            })
+        })
+        .unwrap();
+    let id = movie.id.clone().unwrap();
+    let log = dir.path().join("fake.log");
+    let template = format!(
+        "python3 {} --fake-plan=play:400,hold --fake-tick-ms=1 --fake-log={} --input-ipc-server={{ipc}}",
+        fake_mpv(),
+        log.display()
+    );
+    let player = PlayerConfig {
+        template: PlayerTemplate::parse(&template).unwrap(),
+        terminal: TerminalUse::Never,
+        ..PlayerConfig::default()
+    };
+    let (h, s, i, p) = (hub.clone(), server.clone(), id.clone(), player.clone());
+    let playing =
+        tokio::spawn(async move { h.play_here(&s, &i, StartAt::Resume, &p, false).await });
+    // the player holds at 400 s
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("\"hold\"")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the player never got to 400 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // one player here at a time
+    let again = hub
+        .play_here(&server, &id, StartAt::Resume, &player, false)
+        .await
+        .unwrap_err();
+    assert!(
+        again.to_string().contains("playing here already"),
+        "{again}"
+    );
+    assert!(hub.stop_here());
+    let played = playing.await.unwrap().expect("it played");
+    assert_eq!(played.position_ticks, 400 * TICKS);
+    assert!(!played.ended);
+    assert_eq!(
+        played.user_data.and_then(|u| u.playback_position_ticks),
+        Some(400 * TICKS),
+        "the server resumes there"
+    );
+    assert!(
+        fake_log(&log)
+            .iter()
+            .any(|e| e.get("command").is_some_and(|c| c[0] == "quit")),
+        "the player was asked to quit"
+    );
+    assert!(!hub.stop_here(), "nothing plays here any more");
     sim.shutdown().await;
 }

@@ -32,8 +32,7 @@ struct Harness {
 
 impl Harness {
     async fn new(player: PlayerConfig) -> Harness {
-        let scenario =
-            Scenario::load(common::scenario_path("demo.toml")).expect("scenario loads");
+        let scenario = Scenario::load(common::scenario_path("demo.toml")).expect("scenario loads");
         let sim = Sim::start(scenario).await.expect("simulator starts");
         let dir = tempfile::tempdir().unwrap();
         let cfg = common::session_config(&sim, dir.path());
@@ -154,7 +153,7 @@ impl Harness {
     }
 
     /// Puts the home cursor on the first item of Continue Watching; its id.
-    fn to_continue_watching(&mut self) -> String {
+    fn select_continue_watching(&mut self) -> String {
         let View::Home(h) = &self.state.sessions[0].current().view else {
             panic!("not home")
         };
@@ -208,9 +207,10 @@ async fn enter_on_a_movie_opens_the_menu_then_the_tv_plays_it_and_the_panel_paus
     )
     .await;
     h.key(KeyCode::Enter); // the first movie: its play menu
-    h.until("the other devices are listed", |s| {
-        matches!(&s.overlay, Some(Overlay::Play(m)) if m.sessions.is_some())
-    })
+    h.until(
+        "the other devices are listed",
+        |s| matches!(&s.overlay, Some(Overlay::Play(m)) if m.sessions.is_some()),
+    )
     .await;
     let names: Vec<String> = h
         .menu()
@@ -274,7 +274,7 @@ async fn resuming_continue_watching_here_shows_now_playing_and_the_row_updates()
     let log = log_dir.path().join("fake.log");
     let mut h = Harness::new(stand_in("play:300,quit", &log)).await;
     h.living_room_home().await;
-    let id = h.to_continue_watching();
+    let id = h.select_continue_watching();
     let before = emby_tui::app::browse::selected_item(h.state.sessions[0].current())
         .unwrap()
         .user_data
@@ -297,10 +297,12 @@ async fn resuming_continue_watching_here_shows_now_playing_and_the_row_updates()
         let View::Home(home) = &s.sessions[0].current().view else {
             return false;
         };
-        home.rows.iter().any(|r| matches!(r, HomeRow::Item(it)
+        home.rows.iter().any(|r| {
+            matches!(r, HomeRow::Item(it)
             if it.id.as_deref() == Some(&id)
                 && it.user_data.as_ref().and_then(|u| u.playback_position_ticks)
-                    .is_some_and(|p| (p - (before + 300 * 10_000_000)).abs() <= 2 * 10_000_000)))
+                    .is_some_and(|p| (p - (before + 300 * 10_000_000)).abs() <= 2 * 10_000_000))
+        })
     })
     .await;
     // it resumed there
@@ -314,11 +316,13 @@ async fn resuming_continue_watching_here_shows_now_playing_and_the_row_updates()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_player_that_is_not_installed_is_said_in_the_ui_and_the_menu_copies_a_url() {
-    let mut player = PlayerConfig::default();
-    player.template = PlayerTemplate::parse("no-such-player-for-emby-tui {url}").unwrap();
+    let player = PlayerConfig {
+        template: PlayerTemplate::parse("no-such-player-for-emby-tui {url}").unwrap(),
+        ..PlayerConfig::default()
+    };
     let mut h = Harness::new(player).await;
     h.living_room_home().await;
-    h.to_continue_watching();
+    h.select_continue_watching();
     h.press('P');
     h.key(KeyCode::Enter); // here
     h.until("the play ended", |s| s.playing.is_none()).await;
@@ -330,9 +334,10 @@ async fn a_player_that_is_not_installed_is_said_in_the_ui_and_the_menu_copies_a_
     );
     // copy the URL instead
     h.press('P');
-    h.until("devices", |s| {
-        matches!(&s.overlay, Some(Overlay::Play(m)) if m.sessions.is_some())
-    })
+    h.until(
+        "devices",
+        |s| matches!(&s.overlay, Some(Overlay::Play(m)) if m.sessions.is_some()),
+    )
     .await;
     h.choose(MenuEntry::CopyUrl);
     h.until("the URL box", |s| {

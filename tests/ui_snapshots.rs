@@ -631,7 +631,11 @@ fn remote_control_panel_of_a_device_playing() {
         Action::RemoteRead {
             server_id: "id-living-room".into(),
             session_id: "session-Living Room TV".into(),
-            result: Ok(device("Living Room TV", "Emby Theater", Some(wild))),
+            result: Ok(Box::new(device(
+                "Living Room TV",
+                "Emby Theater",
+                Some(wild),
+            ))),
         },
     );
     insta::assert_snapshot!(draw(&s));

@@ -91,7 +91,7 @@ pub enum Action {
     RemoteRead {
         server_id: String,
         session_id: String,
-        result: Result<SessionInfo, String>,
+        result: Result<Box<SessionInfo>, String>,
     },
     /// A command to another device was accepted (what it did, in words) or refused.
     RemoteDone {

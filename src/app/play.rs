@@ -117,7 +117,7 @@ pub struct RemotePanel {
     /// "Living Room TV (Emby Theater)".
     pub label: String,
     /// The session as last read (None until the first answer).
-    pub session: Option<SessionInfo>,
+    pub session: Option<Box<SessionInfo>>,
     /// When it was read (ms), to move the position on between reads.
     pub read_at_ms: u64,
     /// When it was last asked for (ms).
@@ -525,7 +525,7 @@ pub fn remote_read(
     state: &mut State,
     server_id: &str,
     session_id: &str,
-    result: Result<SessionInfo, String>,
+    result: Result<Box<SessionInfo>, String>,
 ) {
     let now = state.now_ms;
     if let Some(Overlay::Remote(panel)) = &mut state.overlay

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 use tokio::sync::{mpsc, watch};
 
@@ -175,14 +175,16 @@ async fn follow_process(
     stop: &mut watch::Receiver<bool>,
 ) -> Result<(), PlayerError> {
     let _ = events.send(PlayerEvent::Started);
+    let mut stop_open = true;
     loop {
         tokio::select! {
             status = child.wait() => {
                 tracing::info!(status = %status_text(status.ok()), "player exited");
                 return Ok(());
             }
-            changed = stop.changed() => {
-                if changed.is_err() || *stop.borrow() {
+            changed = stop.changed(), if stop_open => {
+                stop_open = changed.is_ok();
+                if !stop_open || *stop.borrow() {
                     let _ = child.start_kill();
                     let _ = child.wait().await;
                     return Ok(());
@@ -204,7 +206,138 @@ async fn reap(child: &mut Child) -> Option<ExitStatus> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What a playback over IPC knows while it follows mpv.
+struct Follow<'a> {
+    program: &'a str,
+    launch: &'a Launch,
+    ipc: mpv::Ipc,
+    events: &'a mpsc::UnboundedSender<PlayerEvent>,
+    /// The request ids of the token header and of `loadfile`, to check their replies.
+    header_request: Option<u64>,
+    load_request: Option<u64>,
+    /// The `get_property time-pos` asked after a seek.
+    seek_query: Option<u64>,
+    seeking: bool,
+    started: bool,
+    quit_sent: bool,
+    /// Why it never played, when it said so.
+    failure: Option<PlayerError>,
+}
+
+impl Follow<'_> {
+    fn io_failed(&self, e: std::io::Error) -> PlayerError {
+        PlayerError::CannotStart {
+            program: self.program.into(),
+            reason: format!("its IPC socket failed: {e}"),
+        }
+    }
+
+    fn emit(&self, event: PlayerEvent) {
+        // the tracker is gone only when the run is over
+        let _ = self.events.send(event);
+    }
+
+    async fn quit(&mut self) {
+        if !self.quit_sent {
+            self.quit_sent = true;
+            let _ = self.ipc.command(json!(["quit"])).await;
+        }
+    }
+
+    fn start(&mut self) {
+        if !self.started {
+            self.started = true;
+            self.emit(PlayerEvent::Started);
+        }
+    }
+
+    async fn on_message(&mut self, msg: Message) -> Result<(), PlayerError> {
+        match msg {
+            Message::Reply {
+                request_id,
+                error,
+                data,
+            } => {
+                let refused = error != "success";
+                if Some(request_id) == self.header_request {
+                    if refused {
+                        self.failure = Some(PlayerError::Refused {
+                            program: self.program.into(),
+                            what: "the token header (http-header-fields)",
+                            reason: error,
+                        });
+                        self.quit().await;
+                    } else {
+                        let load = mpv::loadfile(&self.launch.url);
+                        let id = self
+                            .ipc
+                            .command(load)
+                            .await
+                            .map_err(|e| self.io_failed(e))?;
+                        self.load_request = Some(id);
+                    }
+                } else if Some(request_id) == self.load_request && refused {
+                    self.failure = Some(PlayerError::Refused {
+                        program: self.program.into(),
+                        what: "the stream URL (loadfile)",
+                        reason: error,
+                    });
+                    self.quit().await;
+                } else if Some(request_id) == self.seek_query {
+                    self.seek_query = None;
+                    if let Some(t) = data.as_f64() {
+                        self.emit(PlayerEvent::Seeked(t));
+                    }
+                }
+            }
+            Message::Property { name, data } => match (name.as_str(), data) {
+                ("time-pos", Value::Number(n)) => {
+                    self.start();
+                    self.emit(PlayerEvent::Position(n.as_f64().unwrap_or(0.0)));
+                }
+                ("pause", Value::Bool(p)) => self.emit(PlayerEvent::Paused(p)),
+                ("eof-reached", Value::Bool(true)) => self.emit(PlayerEvent::EndOfFile),
+                ("duration", Value::Number(d)) => {
+                    self.emit(PlayerEvent::Duration(d.as_f64().unwrap_or(0.0)))
+                }
+                _ => {}
+            },
+            Message::Event {
+                name,
+                reason,
+                file_error,
+            } => match name.as_str() {
+                "file-loaded" => self.start(),
+                "seek" => self.seeking = true,
+                "playback-restart" if self.seeking => {
+                    self.seeking = false;
+                    let ask = json!(["get_property", "time-pos"]);
+                    let id = self.ipc.command(ask).await.map_err(|e| self.io_failed(e))?;
+                    self.seek_query = Some(id);
+                }
+                "end-file" if reason.as_deref() != Some("redirect") => {
+                    match reason.as_deref() {
+                        Some("eof") => self.emit(PlayerEvent::EndOfFile),
+                        Some("error") if !self.started => {
+                            self.failure = Some(PlayerError::FileError {
+                                program: self.program.into(),
+                                reason: file_error.unwrap_or_else(|| "loading failed".into()),
+                            });
+                        }
+                        _ => {}
+                    }
+                    // one file per run: a player told to stay idle is asked to go
+                    self.quit().await;
+                }
+                _ => {}
+            },
+        }
+        Ok(())
+    }
+}
+
+/// A player with `{ipc}`: connect, observe, hand over the token and the URL (when the token
+/// goes over IPC), then follow it until its socket closes or it exits.
 async fn follow_ipc(
     program: &str,
     token_over_ipc: bool,
@@ -215,7 +348,7 @@ async fn follow_ipc(
     stop: &mut watch::Receiver<bool>,
 ) -> Result<(), PlayerError> {
     let connected = mpv::connect(path, IPC_WAIT, || matches!(child.try_wait(), Ok(Some(_)))).await;
-    let (mut ipc, mut incoming) = match connected {
+    let (ipc, mut incoming) = match connected {
         Ok(c) => c,
         Err(_) => {
             let exited = matches!(child.try_wait(), Ok(Some(_)));
@@ -233,113 +366,49 @@ async fn follow_ipc(
             });
         }
     };
-    let io_failed = |e: std::io::Error| PlayerError::CannotStart {
-        program: program.into(),
-        reason: format!("its IPC socket failed: {e}"),
+    let mut f = Follow {
+        program,
+        launch,
+        ipc,
+        events,
+        header_request: None,
+        load_request: None,
+        seek_query: None,
+        seeking: false,
+        started: false,
+        quit_sent: false,
+        failure: None,
     };
-    ipc.observe().await.map_err(io_failed)?;
-    // The token as a header, then the URL without one: nothing secret on the command line.
-    let mut header_request = None;
-    let mut load_request = None;
+    f.ipc.observe().await.map_err(|e| f.io_failed(e))?;
     if token_over_ipc {
-        header_request = Some(
-            ipc.command(mpv::token_header(launch.token.expose()))
-                .await
-                .map_err(io_failed)?,
-        );
+        // the token as a header, then (on its reply) the URL without one: nothing secret on
+        // the command line
+        let header = mpv::token_header(launch.token.expose());
+        let id = f.ipc.command(header).await.map_err(|e| f.io_failed(e))?;
+        f.header_request = Some(id);
     }
-    let mut started = false;
-    let mut failure: Option<PlayerError> = None;
-    let mut seek_query = None;
-    let mut seeking = false;
-    let mut quit_sent = false;
     let mut exit_status = None;
+    let mut stop_open = true;
     loop {
         tokio::select! {
-            msg = incoming.next() => {
-                let Some(msg) = msg else { break };
-                match msg {
-                    Message::Reply { request_id, error, data } => {
-                        if Some(request_id) == header_request {
-                            if error != "success" {
-                                failure = Some(PlayerError::Refused { program: program.into(), what: "the token header (http-header-fields)", reason: error });
-                                let _ = ipc.command(json!(["quit"])).await;
-                                quit_sent = true;
-                            } else {
-                                load_request = Some(ipc.command(mpv::loadfile(&launch.url)).await.map_err(io_failed)?);
-                            }
-                        } else if Some(request_id) == load_request && error != "success" {
-                            failure = Some(PlayerError::Refused { program: program.into(), what: "the stream URL (loadfile)", reason: error });
-                            let _ = ipc.command(json!(["quit"])).await;
-                            quit_sent = true;
-                        } else if Some(request_id) == seek_query {
-                            seek_query = None;
-                            if let Some(t) = data.as_f64() {
-                                let _ = events.send(PlayerEvent::Seeked(t));
-                            }
-                        }
-                    }
-                    Message::Property { name, data } => match name.as_str() {
-                        "time-pos" => if let Some(t) = data.as_f64() {
-                            if !started {
-                                started = true;
-                                let _ = events.send(PlayerEvent::Started);
-                            }
-                            let _ = events.send(PlayerEvent::Position(t));
-                        },
-                        "pause" => if let Some(p) = data.as_bool() {
-                            let _ = events.send(PlayerEvent::Paused(p));
-                        },
-                        "eof-reached" => if data.as_bool() == Some(true) {
-                            let _ = events.send(PlayerEvent::EndOfFile);
-                        },
-                        "duration" => if let Some(d) = data.as_f64() {
-                            let _ = events.send(PlayerEvent::Duration(d));
-                        },
-                        _ => {}
-                    },
-                    Message::Event { name, reason, file_error } => match name.as_str() {
-                        "file-loaded" if !started => {
-                            started = true;
-                            let _ = events.send(PlayerEvent::Started);
-                        }
-                        "seek" => seeking = true,
-                        "playback-restart" if seeking => {
-                            seeking = false;
-                            seek_query = Some(ipc.command(json!(["get_property", "time-pos"])).await.map_err(io_failed)?);
-                        }
-                        "end-file" => {
-                            match reason.as_deref() {
-                                Some("eof") => { let _ = events.send(PlayerEvent::EndOfFile); }
-                                Some("error") if !started => {
-                                    failure = Some(PlayerError::FileError { program: program.into(), reason: file_error.unwrap_or_else(|| "loading failed".into()) });
-                                }
-                                Some("redirect") => continue,
-                                _ => {}
-                            }
-                            // one file per run: a player told to stay idle is asked to go
-                            if !quit_sent {
-                                let _ = ipc.command(json!(["quit"])).await;
-                                quit_sent = true;
-                            }
-                        }
-                        _ => {}
-                    },
-                }
-            }
+            msg = incoming.next() => match msg {
+                Some(msg) => f.on_message(msg).await?,
+                None => break,
+            },
             status = child.wait() => {
                 exit_status = status.ok();
                 break;
             }
-            changed = stop.changed() => {
-                if (changed.is_err() || *stop.borrow()) && !quit_sent {
-                    let _ = ipc.command(json!(["quit"])).await;
-                    quit_sent = true;
+            changed = stop.changed(), if stop_open => {
+                stop_open = changed.is_ok();
+                if !stop_open || *stop.borrow() {
+                    f.quit().await;
                 }
             }
         }
     }
-    drop(ipc);
+    let (started, failure) = (f.started, f.failure.take());
+    drop(f);
     let status = match exit_status {
         Some(s) => Some(s),
         None => reap(child).await,

@@ -189,6 +189,7 @@ class Player:
                 self.send({"event": "end-file", "reason": "quit"})
                 return
             elif kind == "hold":
+                log({"hold": self.pos})
                 self.quit.wait(60)
                 return
             elif kind == "key":

@@ -144,9 +144,10 @@ impl UserDataStore {
                 let pct = pos as f64 * 100.0 / runtime as f64;
                 if pct < MIN_RESUME_PCT {
                     keep = 0;
-                } else if pct > MAX_RESUME_PCT || pos >= runtime {
-                    played = true;
-                } else if runtime < MIN_RESUME_DURATION_SECS * 10_000_000 {
+                } else if pct > MAX_RESUME_PCT
+                    || pos >= runtime
+                    || runtime < MIN_RESUME_DURATION_SECS * 10_000_000
+                {
                     played = true;
                 } else {
                     keep = pos;
