@@ -670,3 +670,217 @@ pub fn stop_here(state: &mut State) -> Vec<Effect> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Action, update};
+    use crate::emby::models::PlayerStateInfo;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
+        update(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    fn movie(resume_secs: i64) -> BaseItemDto {
+        BaseItemDto {
+            id: Some("m1".into()),
+            name: Some("A Film".into()),
+            item_type: Some("Movie".into()),
+            media_type: Some("Video".into()),
+            run_time_ticks: Some(5400 * 10_000_000),
+            user_data: Some(UserItemDataDto {
+                playback_position_ticks: Some(resume_secs * 10_000_000),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn menu(s: &State) -> &PlayMenu {
+        match &s.overlay {
+            Some(Overlay::Play(m)) => m,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn what_can_be_played() {
+        assert!(is_playable(&movie(0)));
+        let track = BaseItemDto {
+            item_type: Some("Audio".into()),
+            ..Default::default()
+        };
+        assert!(is_playable(&track));
+        let folder = BaseItemDto {
+            item_type: Some("Series".into()),
+            is_folder: Some(true),
+            ..Default::default()
+        };
+        assert!(!is_playable(&folder));
+        let mut s = State::new("pin");
+        assert!(open_menu(&mut s, "a", folder).is_empty());
+        assert!(s.notice.as_ref().is_some_and(|n| n.error));
+        assert!(s.overlay.is_none());
+    }
+
+    #[test]
+    fn a_saved_position_is_offered_first_and_the_choice_goes_with_the_play() {
+        let mut s = State::new("pin");
+        let e = open_menu(&mut s, "a", movie(2530));
+        assert!(matches!(e.as_slice(), [Effect::PlayTargets { .. }]));
+        let m = menu(&s);
+        assert_eq!(m.resume_ticks, Some(2530 * 10_000_000));
+        assert_eq!(
+            m.entries(),
+            [
+                MenuEntry::Resume,
+                MenuEntry::FromStart,
+                MenuEntry::Here,
+                MenuEntry::CopyUrl
+            ]
+        );
+        assert_eq!(
+            m.entries()[m.cursor],
+            MenuEntry::Here,
+            "the cursor starts on here"
+        );
+        // choose "from the start", then here
+        key(&mut s, KeyCode::Up);
+        key(&mut s, KeyCode::Enter);
+        assert!(menu(&s).from_start);
+        assert_eq!(menu(&s).entries()[menu(&s).cursor], MenuEntry::Here);
+        let e = key(&mut s, KeyCode::Enter);
+        assert!(
+            matches!(
+                e.as_slice(),
+                [Effect::PlayHere {
+                    start: StartAt::Beginning,
+                    foreground: false,
+                    ..
+                }]
+            ),
+            "{e:?}"
+        );
+        assert!(s.overlay.is_none());
+        assert!(s.playing.is_some() && !s.terminal_lent());
+        // a second play here waits for the first
+        open_menu(&mut s, "a", movie(0));
+        key(&mut s, KeyCode::Enter);
+        assert!(menu(&s).message.as_ref().is_some_and(|m| m.error));
+    }
+
+    #[test]
+    fn devices_join_the_menu_and_a_refusal_keeps_it_open_with_the_reason() {
+        let mut s = State::new("pin");
+        open_menu(&mut s, "a", movie(0));
+        let tv = SessionInfo {
+            id: Some("tv".into()),
+            device_name: Some("TV".into()),
+            client: Some("Emby Theater".into()),
+            ..Default::default()
+        };
+        update(
+            &mut s,
+            Action::PlayTargets {
+                server_id: "A".into(),
+                result: Ok(vec![tv]),
+            },
+        );
+        key(&mut s, KeyCode::Down);
+        let e = key(&mut s, KeyCode::Enter);
+        assert!(
+            matches!(e.as_slice(), [Effect::PlayOn { session_id, label, start: StartAt::Beginning, .. }]
+                if session_id == "tv" && label == "TV (Emby Theater)"),
+            "{e:?}"
+        );
+        update(
+            &mut s,
+            Action::PlayedOn {
+                server_id: "a".into(),
+                session_id: "tv".into(),
+                label: "TV (Emby Theater)".into(),
+                result: Err("TV refused: it cannot play Audio".into()),
+            },
+        );
+        assert!(menu(&s).message.as_ref().is_some_and(|m| m.error));
+        update(
+            &mut s,
+            Action::PlayedOn {
+                server_id: "a".into(),
+                session_id: "tv".into(),
+                label: "TV (Emby Theater)".into(),
+                result: Ok(()),
+            },
+        );
+        assert!(matches!(s.overlay, Some(Overlay::Remote(_))));
+    }
+
+    #[test]
+    fn the_panel_polls_every_5_s_moves_the_position_on_and_seeks_from_where_it_is() {
+        let mut s = State::new("pin");
+        update(&mut s, Action::Tick(1_000_000));
+        let e = open_remote(&mut s, "a", "tv", "TV");
+        assert!(matches!(e.as_slice(), [Effect::RemoteRefresh { .. }]));
+        let playing = SessionInfo {
+            now_playing_item: Some(movie(0)),
+            play_state: Some(PlayerStateInfo {
+                position_ticks: Some(100 * 10_000_000),
+                is_paused: Some(false),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        update(
+            &mut s,
+            Action::RemoteRead {
+                server_id: "a".into(),
+                session_id: "tv".into(),
+                result: Ok(Box::new(playing)),
+            },
+        );
+        assert!(update(&mut s, Action::Tick(1_004_999)).is_empty());
+        let Some(Overlay::Remote(p)) = &s.overlay else {
+            panic!()
+        };
+        assert_eq!(p.position_ticks(s.now_ms), Some(104_999 * 10_000));
+        let e = update(&mut s, Action::Tick(1_005_000));
+        assert!(matches!(e.as_slice(), [Effect::RemoteRefresh { .. }]));
+        // 30 s back from 105 s: to 75 s, absolute
+        let e = key(&mut s, KeyCode::Left);
+        assert!(
+            matches!(e.as_slice(), [Effect::RemoteCommand { command: Playstate::Seek(t), .. }] if *t == 75 * 10_000_000),
+            "{e:?}"
+        );
+        let e = key(&mut s, KeyCode::Char(' '));
+        assert!(matches!(
+            e.as_slice(),
+            [Effect::RemoteCommand {
+                command: Playstate::Pause,
+                ..
+            }]
+        ));
+        key(&mut s, KeyCode::Esc);
+        assert!(s.overlay.is_none());
+        assert!(
+            update(&mut s, Action::Tick(2_000_000)).is_empty(),
+            "no panel, no polling"
+        );
+    }
+
+    #[test]
+    fn a_stream_url_goes_to_the_clipboard_once_and_c_sends_it_again() {
+        let mut s = State::new("pin");
+        stream_url(
+            &mut s,
+            "a",
+            Ok(("A Film".into(), Secret::new("http://h/x?api_key=t"))),
+        );
+        assert_eq!(s.take_clipboard().unwrap().expose(), "http://h/x?api_key=t");
+        assert!(s.take_clipboard().is_none());
+        key(&mut s, KeyCode::Char('c'));
+        assert!(s.take_clipboard().is_some());
+        // the URL never shows in a debug print of the state
+        assert!(!format!("{s:?}").contains("api_key=t"));
+    }
+}

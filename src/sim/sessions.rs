@@ -294,3 +294,88 @@ impl Device {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::{LibraryConfig, default_devices};
+
+    fn world() -> (Library, UserDataStore, Device) {
+        let lib = Library::new("0123456789abcdef0123456789abcdef", LibraryConfig::default());
+        let sessions = Sessions::new(
+            &lib.server_id,
+            &default_devices(),
+            &[("u1".into(), "demo".into())],
+        );
+        let tv = sessions.devices[0].clone();
+        (lib, UserDataStore::default(), tv)
+    }
+
+    /// The device's clock is tokio's: paused here, it moves only when the test says.
+    #[tokio::test(start_paused = true)]
+    async fn a_device_plays_on_its_clock_goes_to_the_next_episode_and_reports_what_it_left() {
+        let (lib, mut data, mut tv) = world();
+        assert_eq!(tv.name, "Living Room TV");
+        assert_eq!(tv.user_name.as_deref(), Some("demo"));
+        let first = ItemRef::Episode(1, 0, 0);
+        let queue = queue_of(&lib, &[first]);
+        assert_eq!(
+            queue.len(),
+            usize::from(lib.cfg.episodes),
+            "the rest of the season"
+        );
+        tv.play(&lib, &mut data, "u1", queue, 60 * 10_000_000);
+        tokio::time::advance(std::time::Duration::from_secs(90)).await;
+        assert_eq!(tv.playing.as_ref().unwrap().position(), 150 * 10_000_000);
+        // pause: the clock moves, the position does not
+        tv.command(&lib, &mut data, "u1", "Pause", None).unwrap();
+        tokio::time::advance(std::time::Duration::from_secs(60)).await;
+        assert_eq!(tv.playing.as_ref().unwrap().position(), 150 * 10_000_000);
+        tv.command(&lib, &mut data, "u1", "Unpause", None).unwrap();
+        // past the end of the first episode: it is played, the second one plays
+        let runtime = names::runtime_ticks(&lib, first).unwrap();
+        let left = u64::try_from((runtime - 150 * 10_000_000) / 10_000_000).unwrap() + 5;
+        tokio::time::advance(std::time::Duration::from_secs(left)).await;
+        tv.advance(&lib, &mut data, "u1");
+        let p = tv.playing.as_ref().unwrap();
+        assert_eq!(p.item(), ItemRef::Episode(1, 0, 1));
+        assert_eq!(p.position(), 5 * 10_000_000);
+        assert!(data.get(&lib, "u1", first).played);
+        // seek, then stop: the user's resume position is where it stopped
+        tv.command(&lib, &mut data, "u1", "Seek", Some(600 * 10_000_000))
+            .unwrap();
+        tv.command(&lib, &mut data, "u1", "Stop", None).unwrap();
+        assert!(tv.playing.is_none());
+        assert_eq!(
+            data.get(&lib, "u1", ItemRef::Episode(1, 0, 1))
+                .position_ticks,
+            600 * 10_000_000
+        );
+        assert!(tv.command(&lib, &mut data, "u1", "Dance", None).is_err());
+    }
+
+    #[test]
+    fn the_server_decides_played_from_where_playback_stopped() {
+        let (lib, mut data, _) = world();
+        let movie = ItemRef::Movie(2);
+        let runtime = names::runtime_ticks(&lib, movie).unwrap();
+        data.playback_stopped(&lib, "u", movie, Some(runtime / 100), 0);
+        assert_eq!(
+            data.get(&lib, "u", movie).position_ticks,
+            0,
+            "under 5 %: no resume"
+        );
+        data.playback_stopped(&lib, "u", movie, Some(runtime / 2), 0);
+        assert_eq!(data.get(&lib, "u", movie).position_ticks, runtime / 2);
+        assert!(!data.get(&lib, "u", movie).played);
+        data.playback_stopped(&lib, "u", movie, Some(runtime * 95 / 100), 0);
+        assert!(data.get(&lib, "u", movie).played, "past 90 %: played");
+        assert_eq!(data.get(&lib, "u", movie).position_ticks, 0);
+        let other = ItemRef::Movie(4);
+        data.playback_stopped(&lib, "u", other, None, 0);
+        assert!(data.get(&lib, "u", other).played, "no position: played");
+        let track = ItemRef::Track(0, 0);
+        data.playback_stopped(&lib, "u", track, Some(60 * 10_000_000), 0);
+        assert!(data.get(&lib, "u", track).played, "shorter than 5 minutes");
+    }
+}
