@@ -430,36 +430,47 @@ where
     }
 }
 
-/// SIGHUP (the SSH link dropped), SIGTERM or SIGINT.
-async fn signals() {
+/// SIGHUP (the SSH link dropped), SIGTERM or SIGINT. The handlers are installed when this is
+/// called (before the first frame), not when the future is first polled: a signal that comes
+/// as the first frame is drawn must not find the default action (death without restoring).
+fn signals() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
+    let handlers = {
         use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut hup), Ok(mut term), Ok(mut int)) = (
+        match (
             signal(SignalKind::hangup()),
             signal(SignalKind::terminate()),
             signal(SignalKind::interrupt()),
-        ) else {
-            return std::future::pending().await;
-        };
-        loop {
-            tokio::select! {
-                _ = hup.recv() => tracing::info!("SIGHUP: the terminal went away"),
-                _ = term.recv() => tracing::info!("SIGTERM"),
-                _ = int.recv() => {
-                    if TERMINAL_LENT.load(Ordering::SeqCst) {
-                        // Ctrl-C typed at the player (the terminal is cooked while it is lent)
-                        continue;
-                    }
-                    tracing::info!("SIGINT");
-                }
-            }
-            break;
+        ) {
+            (Ok(hup), Ok(term), Ok(int)) => Some((hup, term, int)),
+            _ => None,
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let Some((mut hup, mut term, mut int)) = handlers else {
+                return std::future::pending().await;
+            };
+            loop {
+                tokio::select! {
+                    _ = hup.recv() => tracing::info!("SIGHUP: the terminal went away"),
+                    _ = term.recv() => tracing::info!("SIGTERM"),
+                    _ = int.recv() => {
+                        if TERMINAL_LENT.load(Ordering::SeqCst) {
+                            // Ctrl-C typed at the player (the terminal is cooked while it is lent)
+                            continue;
+                        }
+                        tracing::info!("SIGINT");
+                    }
+                }
+                break;
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
@@ -514,6 +525,7 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
         cache.restore(&mut state);
     }
     let _ = effects.send(Effect::Start);
+    let shutdown = signals();
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let exit = run_loop(
@@ -522,7 +534,7 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
         &mut RealTerminal,
         &effects,
         &mut actions,
-        signals(),
+        shutdown,
     )
     .await;
     drop(terminal);
@@ -982,7 +994,8 @@ mod tests {
             effects: erx.clone(),
             clipboard: Vec::new(),
         };
-        // the player exits once the terminal is lent
+        // the player exits once the terminal is lent (the worker stays: its sender is kept)
+        let _worker = atx.clone();
         let watch = log.clone();
         tokio::spawn(async move {
             while !watch.lock().unwrap().iter().any(|l| l.starts_with("lend")) {
