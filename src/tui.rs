@@ -151,17 +151,37 @@ impl Console for RealTerminal {
     }
 
     fn copy(&mut self, text: &str) -> io::Result<()> {
-        osc52(&mut io::stdout(), text)
+        let inside_tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+        osc52(&mut io::stdout(), text, inside_tmux)
     }
 }
 
 /// Writes `text` to the clipboard of the terminal the user sits at, over SSH and tmux too
 /// (OSC 52, `ESC ] 52 ; c ; <base64> ESC \`; tmux passes it on with `set-clipboard on`).
-pub fn osc52(out: &mut impl Write, text: &str) -> io::Result<()> {
-    crossterm::execute!(
-        out,
+///
+/// Inside tmux the same sequence is also sent wrapped for tmux's passthrough
+/// (`ESC P tmux; … ESC \`, every ESC inside doubled): tmux forwards the plain one with
+/// `set -g set-clipboard on`, the wrapped one with `set -g allow-passthrough on`, and ignores
+/// both otherwise, so either setting is enough.
+pub fn osc52(out: &mut impl Write, text: &str, inside_tmux: bool) -> io::Result<()> {
+    let mut seq = Vec::new();
+    crossterm::queue!(
+        seq,
         crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
-    )
+    )?;
+    out.write_all(&seq)?;
+    if inside_tmux {
+        let mut wrapped = b"\x1bPtmux;".to_vec();
+        for &b in &seq {
+            if b == 0x1b {
+                wrapped.push(0x1b);
+            }
+            wrapped.push(b);
+        }
+        wrapped.extend_from_slice(b"\x1b\\");
+        out.write_all(&wrapped)?;
+    }
+    out.flush()
 }
 
 /// A console over a given input stream that cannot be lent (the terminal stays the UI's) and
@@ -912,7 +932,7 @@ mod tests {
             Ok(())
         }
         fn copy(&mut self, text: &str) -> io::Result<()> {
-            osc52(&mut self.clipboard, text)
+            osc52(&mut self.clipboard, text, false)
         }
     }
 
@@ -1106,6 +1126,18 @@ mod tests {
         let screen = terminal.backend().0.to_string();
         assert!(screen.contains("api_key=tok"), "{screen}");
         assert!(screen.contains("holds your access token"), "{screen}");
+    }
+
+    #[test]
+    fn inside_tmux_the_sequence_also_goes_through_its_passthrough() {
+        let mut out = Vec::new();
+        osc52(&mut out, "hi", true).unwrap();
+        let plain = "\x1b]52;c;aGk=\x1b\\";
+        let wrapped = "\x1bPtmux;\x1b\x1b]52;c;aGk=\x1b\x1b\\\x1b\\";
+        assert_eq!(String::from_utf8(out).unwrap(), format!("{plain}{wrapped}"));
+        let mut out = Vec::new();
+        osc52(&mut out, "hi", false).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), plain);
     }
 
     #[tokio::test]
