@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::app::{Action, Effect, Invitation, Loaded, PinCheck, Request};
-use crate::emby::server::{ItemsQuery, Playstate};
+use crate::emby::server::ItemsQuery;
 use crate::session::hub::DISCOVER_FOR;
 use crate::session::{Event, Hub, SessionConfig, SessionError, Snapshot};
 
@@ -231,24 +231,12 @@ pub async fn perform(hub: &Hub, effect: Effect) -> Option<Action> {
             result: text(
                 hub.remote_command(&server_id, &session_id, command)
                     .await
-                    .map(|()| done(command)),
+                    .map(|()| crate::app::play::done(command)),
             ),
             server_id,
             session_id,
         },
     })
-}
-
-/// What a remote-control command did, in words.
-fn done(command: Playstate) -> String {
-    match command {
-        Playstate::Pause => "Paused.".into(),
-        Playstate::Unpause | Playstate::PlayPause => "Playing on.".into(),
-        Playstate::Stop => "Stopped.".into(),
-        Playstate::NextTrack => "On to the next item.".into(),
-        Playstate::PreviousTrack => "Back to the previous item.".into(),
-        Playstate::Seek(t) => format!("Went to {}.", crate::app::play::clock(t)),
-    }
 }
 
 /// One library request on a server's own session.

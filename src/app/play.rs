@@ -623,6 +623,18 @@ pub fn describe(command: Playstate) -> String {
     }
 }
 
+/// What a command did, in words (once the server accepted it).
+pub fn done(command: Playstate) -> String {
+    match command {
+        Playstate::Pause => "Paused.".into(),
+        Playstate::Unpause | Playstate::PlayPause => "Playing on.".into(),
+        Playstate::Stop => "Stopped.".into(),
+        Playstate::NextTrack => "On to the next item.".into(),
+        Playstate::PreviousTrack => "Back to the previous item.".into(),
+        Playstate::Seek(t) => format!("Went to {}.", clock(t)),
+    }
+}
+
 /// A stream URL came back: it goes to the terminal's clipboard and on screen.
 pub fn stream_url(state: &mut State, server_id: &str, result: Result<(String, Secret), String>) {
     match result {

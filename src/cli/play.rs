@@ -207,7 +207,7 @@ pub async fn control(
         }
     };
     hub.remote_command(server_id, session_id, command).await?;
-    tell!("{}: done.", crate::app::play::describe(command));
+    tell!("{}", crate::app::play::done(command));
     Ok(())
 }
 
