@@ -235,6 +235,7 @@ async fn browse_bench() {
         emby_tui::tui::Setup {
             pin_page: "pin".into(),
             demo: None,
+            player: Default::default(),
         },
     );
     let mut d = Driver {

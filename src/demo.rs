@@ -25,6 +25,8 @@ pub fn hint(pin_page: &str) -> DemoHint {
             "Server has invited you (i on the servers pane). Enter opens a server; s back to the list.".into(),
             "You administer Living Room: open it and press A to link kid to friend@example.com or invite".into(),
             "friend; then sign in to Emby Connect as friend / friend (u, x signs out) and accept with i.".into(),
+            "Enter on a movie opens its play menu: play it on \"Living Room TV\" and watch it move, or".into(),
+            "here with mpv (if installed), or copy its stream URL.".into(),
         ],
     }
 }
@@ -40,6 +42,8 @@ pub fn throwaway_dir() -> anyhow::Result<tempfile::TempDir> {
 /// Run the demo until the user quits, with `dir` (from [`throwaway_dir`]) as its config dir;
 /// the simulator goes with it.
 pub async fn run(global: &GlobalOptions, dir: &tempfile::TempDir) -> anyhow::Result<()> {
+    let player =
+        crate::player::PlayerConfig::resolve(None, None, None).map_err(anyhow::Error::msg)?;
     let scenario = Scenario::from_toml_str(DEMO_SCENARIO).context("the demo scenario")?;
     let sim = Sim::start(scenario)
         .await
@@ -63,6 +67,7 @@ pub async fn run(global: &GlobalOptions, dir: &tempfile::TempDir) -> anyhow::Res
     let setup = Setup {
         pin_page: sim.pin_page_url(),
         demo: Some(hint(&sim.pin_page_url())),
+        player,
     };
     let result = tui::run(cfg, setup).await;
     sim.shutdown().await;

@@ -39,6 +39,8 @@ async fn terminal_ui(global: &cli::args::GlobalOptions) -> anyhow::Result<()> {
     let setup = emby_tui::tui::Setup {
         pin_page: cli::pin_page(&global.connect_url),
         demo: None,
+        player: emby_tui::player::PlayerConfig::resolve(None, None, None)
+            .map_err(anyhow::Error::msg)?,
     };
     emby_tui::tui::run(cfg, setup).await
 }

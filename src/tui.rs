@@ -26,6 +26,10 @@ use crate::session::SessionConfig;
 /// Set when a panic restored the terminal: the loop stops at once.
 static PANICKED: AtomicBool = AtomicBool::new(false);
 
+/// Set while a player has the terminal: a Ctrl-C then is the player's (it reaches the whole
+/// foreground process group, emby-tui too), not a reason for emby-tui to end.
+static TERMINAL_LENT: AtomicBool = AtomicBool::new(false);
+
 /// Put the terminal back as it was. Safe to call more than once and on a dead terminal.
 pub fn restore_terminal() {
     let _ = disable_raw_mode();
@@ -92,9 +96,168 @@ fn now_ms() -> u64 {
 /// Apply one action and hand its effects to the worker.
 pub fn apply(state: &mut State, action: Action, effects: &UnboundedSender<Effect>) {
     for effect in app::update(state, action) {
-        if effects.send(effect).is_err() {
-            tracing::warn!("the worker is gone; an effect was dropped");
+        send(effects, effect);
+    }
+}
+
+fn send(effects: &UnboundedSender<Effect>, effect: Effect) {
+    if effects.send(effect).is_err() {
+        tracing::warn!("the worker is gone; an effect was dropped");
+    }
+}
+
+/// What the loop needs of the real terminal besides drawing: its input, lending it to a player
+/// that needs it (mpv with a terminal video output, or playing audio), and its clipboard.
+pub trait Console {
+    /// The terminal's input.
+    type Input: Stream<Item = io::Result<Event>> + Unpin;
+    /// A reader of the terminal's input: at start, and again after the terminal was lent
+    /// (None: there is no more input, the loop waits on the rest).
+    fn input(&mut self) -> Option<Self::Input>;
+    /// Give the terminal to another program: raw mode off, out of the alternate screen, mouse
+    /// and paste modes off, cursor shown. The input reader was dropped just before, so nothing
+    /// here reads a key meant for the player.
+    fn lend(&mut self) -> io::Result<()>;
+    /// Take it back as it was (the loop then repaints everything).
+    fn reclaim(&mut self) -> io::Result<()>;
+    /// Put text on the clipboard of the terminal the user sits at (OSC 52).
+    fn copy(&mut self, text: &str) -> io::Result<()>;
+}
+
+/// The real terminal on stdout, its input crossterm's event stream.
+pub struct RealTerminal;
+
+impl Console for RealTerminal {
+    type Input = EventStream;
+
+    fn input(&mut self) -> Option<EventStream> {
+        Some(EventStream::new())
+    }
+
+    fn lend(&mut self) -> io::Result<()> {
+        restore_terminal();
+        Ok(())
+    }
+
+    fn reclaim(&mut self) -> io::Result<()> {
+        enable_raw_mode()?;
+        crossterm::execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste,
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+        )
+    }
+
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        let inside_tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+        osc52(&mut io::stdout(), text, inside_tmux)
+    }
+}
+
+/// Writes `text` to the clipboard of the terminal the user sits at, over SSH and tmux too
+/// (OSC 52, `ESC ] 52 ; c ; <base64> ESC \`; tmux passes it on with `set-clipboard on`).
+///
+/// Inside tmux the same sequence is also sent wrapped for tmux's passthrough
+/// (`ESC P tmux; … ESC \`, every ESC inside doubled): tmux forwards the plain one with
+/// `set -g set-clipboard on`, the wrapped one with `set -g allow-passthrough on`, and ignores
+/// both otherwise, so either setting is enough.
+pub fn osc52(out: &mut impl Write, text: &str, inside_tmux: bool) -> io::Result<()> {
+    let mut seq = Vec::new();
+    crossterm::queue!(
+        seq,
+        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+    )?;
+    out.write_all(&seq)?;
+    if inside_tmux {
+        let mut wrapped = b"\x1bPtmux;".to_vec();
+        for &b in &seq {
+            if b == 0x1b {
+                wrapped.push(0x1b);
+            }
+            wrapped.push(b);
         }
+        wrapped.extend_from_slice(b"\x1b\\");
+        out.write_all(&wrapped)?;
+    }
+    out.flush()
+}
+
+/// A console over a given input stream that cannot be lent (the terminal stays the UI's) and
+/// has no clipboard: what [`event_loop`] runs with.
+pub struct GivenInput<E>(Option<E>);
+
+impl<E: Stream<Item = io::Result<Event>> + Unpin> Console for GivenInput<E> {
+    type Input = E;
+    /// The stream, once (the terminal is never lent, so it is never asked again).
+    fn input(&mut self) -> Option<E> {
+        self.0.take()
+    }
+    fn lend(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn reclaim(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn copy(&mut self, _text: &str) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Whose the terminal is now, and its input while it is the UI's.
+struct Owner<I> {
+    input: Option<I>,
+    lent: bool,
+}
+
+impl<I> Owner<I> {
+    /// Lends the terminal (dropping the input reader first) when an effect starts a player that
+    /// needs it. Then the effects go to the worker: the player starts only once it is lent.
+    fn apply<C: Console<Input = I>>(
+        &mut self,
+        console: &mut C,
+        state: &mut State,
+        action: Action,
+        effects: &UnboundedSender<Effect>,
+    ) {
+        for effect in app::update(state, action) {
+            if effect.needs_terminal() && !self.lent {
+                self.input = None;
+                if let Err(e) = console.lend() {
+                    tracing::warn!(error = %e, "the terminal could not be handed over");
+                }
+                self.lent = true;
+                TERMINAL_LENT.store(true, Ordering::SeqCst);
+                tracing::info!("the terminal is lent to the player");
+            }
+            send(effects, effect);
+        }
+    }
+
+    /// Takes the terminal back once the state no longer lends it (the player is gone). True
+    /// when it did: the next frame is painted in full.
+    fn reclaim_if_done<C: Console<Input = I>>(&mut self, console: &mut C, state: &State) -> bool {
+        if !self.lent || state.terminal_lent() {
+            return false;
+        }
+        if let Err(e) = console.reclaim() {
+            tracing::warn!(error = %e, "the terminal could not be taken back");
+        }
+        self.input = console.input();
+        self.lent = false;
+        TERMINAL_LENT.store(false, Ordering::SeqCst);
+        tracing::info!("the terminal is back");
+        true
+    }
+}
+
+async fn next_input<I: Stream<Item = io::Result<Event>> + Unpin>(
+    input: &mut Option<I>,
+) -> Option<io::Result<Event>> {
+    match input {
+        Some(i) => i.next().await,
+        None => std::future::pending().await,
     }
 }
 
@@ -120,7 +283,9 @@ pub enum Exit {
 
 /// Apply one item of the terminal's event stream; `Some` when the loop must end. A resize is
 /// also noted in `resized`: the next frame is painted in full.
-fn on_event(
+fn on_event<C: Console>(
+    console: &mut C,
+    owner: &mut Owner<C::Input>,
     state: &mut State,
     ev: Option<io::Result<Event>>,
     effects: &UnboundedSender<Effect>,
@@ -130,7 +295,7 @@ fn on_event(
         Some(Ok(ev)) => {
             *resized |= matches!(ev, Event::Resize(..));
             if let Some(a) = event_action(ev) {
-                apply(state, a, effects);
+                owner.apply(console, state, a, effects);
             }
             None
         }
@@ -192,16 +357,12 @@ fn write_links<B: Backend + 'static>(
 
 /// The event loop: sleeps until a key, a worker's result, the clock tick or a signal wakes it;
 /// applies that and everything else already waiting; then draws one frame (in full after a
-/// resize or Ctrl-L). Returns when the user quits or input ends.
-///
-/// The event stream is only ever polled from this task (in `select!` and in the drain), so when
-/// it has nothing it holds this task's waker and the next key wakes the loop at once. crossterm's
-/// `EventStream` keeps the first waker it is given until input comes; polling it with a foreign
-/// waker (`now_or_never`) would leave keys waiting for the next tick.
+/// resize or Ctrl-L). Returns when the user quits or input ends. The terminal stays the UI's
+/// (see [`run_loop`] for lending it to a player).
 pub async fn event_loop<B, E, S>(
     terminal: &mut Terminal<B>,
     state: &mut State,
-    mut events: E,
+    events: E,
     effects: &UnboundedSender<Effect>,
     actions: &mut UnboundedReceiver<Action>,
     shutdown: S,
@@ -212,30 +373,72 @@ where
     E: Stream<Item = io::Result<Event>> + Unpin,
     S: std::future::Future<Output = ()>,
 {
+    let mut console = GivenInput(Some(events));
+    run_loop(terminal, state, &mut console, effects, actions, shutdown).await
+}
+
+/// [`event_loop`] on a [`Console`]: when an effect starts a player that needs the terminal, the
+/// input reader is dropped (crossterm's reader thread stops, so no key meant for the player is
+/// read here), the terminal is lent (out of the alternate screen, raw mode off) and only then
+/// does the effect reach the worker; no frame is drawn while it is lent. When the player is
+/// gone (the state no longer lends it), the terminal is taken back, a new reader made, and the
+/// screen painted in full. Text the state puts on the clipboard is written out (OSC 52).
+///
+/// The event stream is only ever polled from this task (in `select!` and in the drain), so when
+/// it has nothing it holds this task's waker and the next key wakes the loop at once. crossterm's
+/// `EventStream` keeps the first waker it is given until input comes; polling it with a foreign
+/// waker (`now_or_never`) would leave keys waiting for the next tick.
+pub async fn run_loop<B, C, S>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    console: &mut C,
+    effects: &UnboundedSender<Effect>,
+    actions: &mut UnboundedReceiver<Action>,
+    shutdown: S,
+) -> anyhow::Result<Exit>
+where
+    B: Backend + 'static,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    C: Console,
+    S: std::future::Future<Output = ()>,
+{
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     tokio::pin!(shutdown);
+    let mut owner = Owner {
+        input: console.input(),
+        lent: false,
+    };
     let size = terminal.size()?;
     apply(state, Action::Resize(size.width, size.height), effects);
     apply(state, Action::Tick(now_ms()), effects);
     let mut resized = false;
     loop {
-        let full = std::mem::take(&mut resized) | state.take_repaint();
-        draw_frame(terminal, state, effects, full)?;
+        resized |= owner.reclaim_if_done(console, state);
+        if !owner.lent {
+            let full = std::mem::take(&mut resized) | state.take_repaint();
+            draw_frame(terminal, state, effects, full)?;
+            if let Some(text) = state.take_clipboard() {
+                match console.copy(text.expose()) {
+                    Ok(()) => tracing::info!("a stream URL was sent to the terminal's clipboard"),
+                    Err(e) => tracing::info!(error = %e, "the clipboard could not be written"),
+                }
+            }
+        }
         if state.quit {
             return Ok(Exit::Quit);
         }
         tokio::select! {
-            ev = events.next() => {
-                if let Some(exit) = on_event(state, ev, effects, &mut resized) {
+            ev = next_input(&mut owner.input), if !owner.lent => {
+                if let Some(exit) = on_event(console, &mut owner, state, ev, effects, &mut resized) {
                     return Ok(exit);
                 }
             }
             a = actions.recv() => match a {
-                Some(a) => apply(state, a, effects),
+                Some(a) => owner.apply(console, state, a, effects),
                 None => return Ok(Exit::WorkerGone),
             },
-            _ = tick.tick() => apply(state, Action::Tick(now_ms()), effects),
+            _ = tick.tick() => owner.apply(console, state, Action::Tick(now_ms()), effects),
             _ = &mut shutdown => return Ok(Exit::Signal),
         }
         // Coalesce: everything already waiting goes into this one frame. Input is drained until
@@ -244,11 +447,15 @@ where
         while !state.quit {
             let mut any = false;
             while let Ok(a) = actions.try_recv() {
-                apply(state, a, effects);
+                owner.apply(console, state, a, effects);
                 any = true;
             }
-            if let Poll::Ready(ev) = futures::poll!(events.next()) {
-                if let Some(exit) = on_event(state, ev, effects, &mut resized) {
+            if !owner.lent
+                && let Some(input) = owner.input.as_mut()
+                && let Poll::Ready(ev) = futures::poll!(input.next())
+            {
+                if let Some(exit) = on_event(console, &mut owner, state, ev, effects, &mut resized)
+                {
                     return Ok(exit);
                 }
                 any = true;
@@ -265,30 +472,43 @@ where
 
 /// SIGHUP (the SSH link dropped), SIGTERM or SIGINT. The handlers are installed when this is
 /// called (before the first frame), not when the future is first polled: a signal that comes
-/// right after the screen appears must not find the default action (end without restoring).
+/// as the first frame is drawn must not find the default action (death without restoring).
 fn signals() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
+    let handlers = {
         use tokio::signal::unix::{SignalKind, signal};
-        let handlers = (
+        match (
             signal(SignalKind::hangup()),
             signal(SignalKind::terminate()),
             signal(SignalKind::interrupt()),
-        );
-        async move {
-            let (Ok(mut hup), Ok(mut term), Ok(mut int)) = handlers else {
+        ) {
+            (Ok(hup), Ok(term), Ok(int)) => Some((hup, term, int)),
+            _ => None,
+        }
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let Some((mut hup, mut term, mut int)) = handlers else {
                 return std::future::pending().await;
             };
-            tokio::select! {
-                _ = hup.recv() => tracing::info!("SIGHUP: the terminal went away"),
-                _ = term.recv() => tracing::info!("SIGTERM"),
-                _ = int.recv() => tracing::info!("SIGINT"),
+            loop {
+                tokio::select! {
+                    _ = hup.recv() => tracing::info!("SIGHUP: the terminal went away"),
+                    _ = term.recv() => tracing::info!("SIGTERM"),
+                    _ = int.recv() => {
+                        if TERMINAL_LENT.load(Ordering::SeqCst) {
+                            // Ctrl-C typed at the player (the terminal is cooked while it is lent)
+                            continue;
+                        }
+                        tracing::info!("SIGINT");
+                    }
+                }
+                break;
             }
         }
-    }
-    #[cfg(not(unix))]
-    {
-        async {
+        #[cfg(not(unix))]
+        {
             let _ = tokio::signal::ctrl_c().await;
         }
     }
@@ -298,6 +518,8 @@ fn signals() -> impl std::future::Future<Output = ()> {
 pub struct Setup {
     pub pin_page: String,
     pub demo: Option<app::signin::DemoHint>,
+    /// How this box plays (see [`crate::player::PlayerConfig::resolve`]).
+    pub player: crate::player::PlayerConfig,
 }
 
 /// The screen the UI last closed on (None when there is none, or it is unusable).
@@ -321,6 +543,7 @@ pub fn write_screen_cache(dir: &std::path::Path, state: &State) {
 pub fn initial_state(snapshot: crate::session::Snapshot, setup: Setup) -> State {
     let mut state = State::new(setup.pin_page);
     state.signin.demo = setup.demo;
+    state.player = setup.player;
     app::update(
         &mut state,
         Action::Started {
@@ -345,10 +568,10 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
     let shutdown = signals();
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    let exit = event_loop(
+    let exit = run_loop(
         &mut terminal,
         &mut state,
-        EventStream::new(),
+        &mut RealTerminal,
         &effects,
         &mut actions,
         shutdown,
@@ -358,6 +581,18 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
     drop(guard);
     if let Some(dir) = &cache_dir {
         write_screen_cache(dir, &state);
+    }
+    // a player still running here is asked to quit, so its position is reported stopped
+    if state.playing.is_some() {
+        let _ = effects.send(Effect::StopHere);
+        let _ = tokio::time::timeout(Duration::from_secs(8), async {
+            while let Some(a) = actions.recv().await {
+                if matches!(a, Action::PlayEnded { .. }) {
+                    break;
+                }
+            }
+        })
+        .await;
     }
     // the worker saves and stops when its Effect channel closes; give it a moment
     drop(effects);
@@ -378,6 +613,7 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
 mod tests {
     use super::*;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use futures::StreamExt;
     use ratatui::backend::TestBackend;
     use std::collections::VecDeque;
     use std::sync::{Arc, Mutex};
@@ -650,6 +886,278 @@ mod tests {
         let mut state = State::new("pin");
         let screen = screen_after(&mut state, |b| b.clear().unwrap(), vec![]).await;
         assert!(!shows_the_servers_pane(&screen), "{screen}");
+    }
+
+    /// A console that logs what the loop does with the terminal, hands out prepared input
+    /// streams (each logs when it is dropped), and records what goes to the clipboard.
+    struct Recorder {
+        log: Arc<Mutex<Vec<String>>>,
+        inputs: VecDeque<Vec<io::Result<Event>>>,
+        handed: usize,
+        /// The effects channel's receiving end, to see what reached the worker when.
+        effects: Arc<Mutex<tokio::sync::mpsc::UnboundedReceiver<Effect>>>,
+        clipboard: Vec<u8>,
+    }
+
+    struct Logged {
+        inner: futures::stream::BoxStream<'static, io::Result<Event>>,
+        name: String,
+        log: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl Stream for Logged {
+        type Item = io::Result<Event>;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> Poll<Option<Self::Item>> {
+            self.inner.as_mut().poll_next(cx)
+        }
+    }
+
+    impl Drop for Logged {
+        fn drop(&mut self) {
+            self.log
+                .lock()
+                .unwrap()
+                .push(format!("{} dropped", self.name));
+        }
+    }
+
+    impl Console for Recorder {
+        type Input = Logged;
+        fn input(&mut self) -> Option<Logged> {
+            let events = self.inputs.pop_front()?;
+            self.handed += 1;
+            let name = format!("input {}", self.handed);
+            self.log.lock().unwrap().push(name.clone());
+            Some(Logged {
+                inner: futures::stream::iter(events)
+                    .chain(futures::stream::pending())
+                    .boxed(),
+                name,
+                log: self.log.clone(),
+            })
+        }
+        fn lend(&mut self) -> io::Result<()> {
+            let waiting = self.effects.lock().unwrap().try_recv().is_ok();
+            self.log
+                .lock()
+                .unwrap()
+                .push(format!("lend (an effect already sent: {waiting})"));
+            Ok(())
+        }
+        fn reclaim(&mut self) -> io::Result<()> {
+            self.log.lock().unwrap().push("reclaim".into());
+            Ok(())
+        }
+        fn copy(&mut self, text: &str) -> io::Result<()> {
+            osc52(&mut self.clipboard, text, false)
+        }
+    }
+
+    /// Counts frames into the log (ratatui flushes the backend once a frame).
+    struct Frames(TestBackend, Arc<Mutex<Vec<String>>>);
+
+    impl Backend for Frames {
+        type Error = <TestBackend as Backend>::Error;
+        fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+        where
+            I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
+        {
+            self.0.draw(content)
+        }
+        fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+            self.0.hide_cursor()
+        }
+        fn show_cursor(&mut self) -> Result<(), Self::Error> {
+            self.0.show_cursor()
+        }
+        fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+            self.0.get_cursor_position()
+        }
+        fn set_cursor_position<P: Into<Position>>(&mut self, p: P) -> Result<(), Self::Error> {
+            self.0.set_cursor_position(p)
+        }
+        fn clear(&mut self) -> Result<(), Self::Error> {
+            self.0.clear()
+        }
+        fn clear_region(
+            &mut self,
+            clear_type: ratatui::backend::ClearType,
+        ) -> Result<(), Self::Error> {
+            self.0.clear_region(clear_type)
+        }
+        fn size(&self) -> Result<ratatui::layout::Size, Self::Error> {
+            self.0.size()
+        }
+        fn window_size(&mut self) -> Result<ratatui::backend::WindowSize, Self::Error> {
+            self.0.window_size()
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            self.1.lock().unwrap().push("frame".into());
+            self.0.flush()
+        }
+    }
+
+    fn menu_on_here(state: &mut State) {
+        let item = crate::emby::models::BaseItemDto {
+            id: Some("m1".into()),
+            name: Some("A Film".into()),
+            item_type: Some("Movie".into()),
+            media_type: Some("Video".into()),
+            ..Default::default()
+        };
+        let _ = app::play::open_menu(state, "a", item);
+        assert!(matches!(state.overlay, Some(app::Overlay::Play(_))));
+    }
+
+    #[tokio::test]
+    async fn a_player_that_needs_the_terminal_gets_it_and_the_ui_comes_back_whole() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut terminal = Terminal::new(Frames(TestBackend::new(80, 24), log.clone())).unwrap();
+        let mut state = State::new("pin");
+        let _ = app::update(&mut state, started_with_a_server());
+        state.player.terminal = crate::player::TerminalUse::Always;
+        menu_on_here(&mut state);
+        let (etx, erx) = unbounded_channel();
+        let erx = Arc::new(Mutex::new(erx));
+        let (atx, mut arx) = unbounded_channel();
+        let enter = Ok(Event::Key(KeyEvent::new(
+            KeyCode::Enter,
+            KeyModifiers::NONE,
+        )));
+        let mut console = Recorder {
+            log: log.clone(),
+            inputs: VecDeque::from([vec![enter], vec![ctrl('c')]]),
+            handed: 0,
+            effects: erx.clone(),
+            clipboard: Vec::new(),
+        };
+        // the player exits once the terminal is lent (the worker stays: its sender is kept)
+        let _worker = atx.clone();
+        let watch = log.clone();
+        tokio::spawn(async move {
+            while !watch.lock().unwrap().iter().any(|l| l.starts_with("lend")) {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            watch.lock().unwrap().push("player exits".into());
+            let _ = atx.send(Action::PlayEnded {
+                server_id: "a".into(),
+                item_id: "m1".into(),
+                result: Err("the player exited".into()),
+            });
+        });
+        let exit = run_loop(
+            &mut terminal,
+            &mut state,
+            &mut console,
+            &etx,
+            &mut arx,
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::Quit);
+        let log = log.lock().unwrap().clone();
+        let at = |what: &str| {
+            log.iter()
+                .position(|l| l.starts_with(what))
+                .unwrap_or_else(|| panic!("no {what} in {log:?}"))
+        };
+        // the input reader goes first (no key meant for the player is read here), then the
+        // terminal is lent, and only then does the worker get the effect
+        assert!(at("input 1 dropped") < at("lend"), "{log:?}");
+        assert_eq!(log[at("lend")], "lend (an effect already sent: false)");
+        let sent = erx.lock().unwrap().try_recv().ok();
+        assert!(
+            matches!(
+                sent,
+                Some(Effect::PlayHere {
+                    foreground: true,
+                    ..
+                })
+            ),
+            "{sent:?}"
+        );
+        // nothing is drawn while the player has the terminal
+        assert!(
+            !log[at("lend")..at("reclaim")].iter().any(|l| l == "frame"),
+            "{log:?}"
+        );
+        // then it comes back with a new reader and a frame painted in full
+        assert!(at("player exits") < at("reclaim") && at("reclaim") < at("input 2"));
+        assert!(log[at("input 2")..].iter().any(|l| l == "frame"), "{log:?}");
+        assert!(terminal.backend().0.to_string().contains("Alpha"));
+        assert!(
+            state
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.text.contains("exited"))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_copied_url_goes_out_as_a_well_formed_osc_52_sequence() {
+        use base64::Engine;
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut terminal = Terminal::new(Frames(TestBackend::new(80, 24), log.clone())).unwrap();
+        let mut state = State::new("pin");
+        let (etx, erx) = unbounded_channel();
+        let (atx, mut arx) = unbounded_channel();
+        let url = "http://127.0.0.1:8096/emby/Videos/m1/stream.mkv?Static=true&api_key=tok";
+        atx.send(Action::StreamUrl {
+            server_id: "a".into(),
+            result: Ok(("A Film".into(), crate::emby::Secret::new(url))),
+        })
+        .unwrap();
+        let mut console = Recorder {
+            log: log.clone(),
+            inputs: VecDeque::from([vec![]]),
+            handed: 0,
+            effects: Arc::new(Mutex::new(erx)),
+            clipboard: Vec::new(),
+        };
+        let quit_later = async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let exit = run_loop(
+            &mut terminal,
+            &mut state,
+            &mut console,
+            &etx,
+            &mut arx,
+            quit_later,
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::Signal);
+        let out = String::from_utf8(console.clipboard.clone()).unwrap();
+        let body = out
+            .strip_prefix("\x1b]52;c;")
+            .and_then(|b| b.strip_suffix("\x1b\\"))
+            .unwrap_or_else(|| panic!("not an OSC 52 sequence: {out:?}"));
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap();
+        assert_eq!(String::from_utf8(decoded).unwrap(), url);
+        // and the URL is on screen, with what it means
+        let screen = terminal.backend().0.to_string();
+        assert!(screen.contains("api_key=tok"), "{screen}");
+        assert!(screen.contains("holds your access token"), "{screen}");
+    }
+
+    #[test]
+    fn inside_tmux_the_sequence_also_goes_through_its_passthrough() {
+        let mut out = Vec::new();
+        osc52(&mut out, "hi", true).unwrap();
+        let plain = "\x1b]52;c;aGk=\x1b\\";
+        let wrapped = "\x1bPtmux;\x1b\x1b]52;c;aGk=\x1b\x1b\\\x1b\\";
+        assert_eq!(String::from_utf8(out).unwrap(), format!("{plain}{wrapped}"));
+        let mut out = Vec::new();
+        osc52(&mut out, "hi", false).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), plain);
     }
 
     #[tokio::test]

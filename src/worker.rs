@@ -177,6 +177,79 @@ pub async fn perform(hub: &Hub, effect: Effect) -> Option<Action> {
             password,
         } => sign_up(hub, &email, &user, &password).await,
         Effect::Admin { server_id, op } => admin(hub, server_id, op).await,
+        Effect::PlayTargets { server_id } => Action::PlayTargets {
+            result: text(hub.controllable_sessions(&server_id).await),
+            server_id,
+        },
+        Effect::PlayHere {
+            server_id,
+            item_id,
+            start,
+            player,
+            foreground,
+        } => {
+            let result = text(
+                hub.play_here(&server_id, &item_id, start, &player, foreground)
+                    .await,
+            );
+            Action::PlayEnded {
+                server_id,
+                item_id,
+                result,
+            }
+        }
+        Effect::StopHere => {
+            hub.stop_here();
+            return None;
+        }
+        Effect::PlayOn {
+            server_id,
+            session_id,
+            label,
+            item_id,
+            start,
+        } => {
+            let result = text(
+                hub.play_on(&server_id, &session_id, &item_id, start)
+                    .await
+                    .map(|_| ()),
+            );
+            Action::PlayedOn {
+                server_id,
+                session_id,
+                label,
+                result,
+            }
+        }
+        Effect::CopyUrl { server_id, item_id } => Action::StreamUrl {
+            result: text(hub.stream_url(&server_id, &item_id).await),
+            server_id,
+        },
+        Effect::RemoteRefresh {
+            server_id,
+            session_id,
+        } => Action::RemoteRead {
+            result: text(
+                hub.remote_session(&server_id, &session_id)
+                    .await
+                    .map(Box::new),
+            ),
+            server_id,
+            session_id,
+        },
+        Effect::RemoteCommand {
+            server_id,
+            session_id,
+            command,
+        } => Action::RemoteDone {
+            result: text(
+                hub.remote_command(&server_id, &session_id, command)
+                    .await
+                    .map(|()| crate::app::play::done(command)),
+            ),
+            server_id,
+            session_id,
+        },
     })
 }
 

@@ -9,7 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The layers, lowest first: a module may depend on its own layer and the ones before it.
-const LAYERS: [&str; 4] = ["emby", "session", "app", "ui"];
+/// `player` (the external player and its IPC: a local process, neither wire nor UI) sits above
+/// the wire (it takes the token as an `emby::Secret`) and below the session layer, which runs
+/// a playback with it and reports it to the server.
+const LAYERS: [&str; 5] = ["emby", "player", "session", "app", "ui"];
 
 /// Modules outside the layers and what they may use.
 const BESIDE: [(&str, &[&str]); 1] = [("sim", &["sim"])];

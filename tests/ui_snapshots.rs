@@ -9,7 +9,8 @@ use ratatui::backend::TestBackend;
 use emby_tui::app::signin::DemoHint;
 use emby_tui::app::{Action, HomeData, Invitation, Loaded, Pane, State, update};
 use emby_tui::emby::models::{
-    BaseItemDto, BaseItemPerson, MediaSourceInfo, MediaStream, UserItemDataDto,
+    BaseItemDto, BaseItemPerson, MediaSourceInfo, MediaStream, PlayerStateInfo, SessionInfo,
+    UserItemDataDto,
 };
 use emby_tui::session::Event;
 use emby_tui::session::{Probed, ServerReport};
@@ -893,4 +894,104 @@ fn server_not_listed_is_explained_under_a_server_that_is_not_from_emby_connect()
     );
     act(&mut s, Action::Session(Event::Refreshed));
     assert!(!draw(&s).contains("Server not listed?"));
+}
+
+// ---- playing (issue #10) ----
+
+fn device(name: &str, client: &str, playing: Option<BaseItemDto>) -> SessionInfo {
+    SessionInfo {
+        id: Some(format!("session-{name}")),
+        client: Some(client.into()),
+        device_name: Some(name.into()),
+        device_id: Some(format!("device-{name}")),
+        user_name: Some("demo".into()),
+        supports_remote_control: Some(true),
+        playable_media_types: vec!["Audio".into(), "Video".into()],
+        play_state: playing.as_ref().map(|_| PlayerStateInfo {
+            position_ticks: Some(7_540_000_000),
+            is_paused: Some(false),
+            ..Default::default()
+        }),
+        now_playing_item: playing,
+        ..Default::default()
+    }
+}
+
+/// The home of Living Room with the play menu of "Wild Coast" (saved at 10:00) open.
+fn play_menu() -> State {
+    let mut s = session_with_home();
+    for _ in 0..2 {
+        key(&mut s, KeyCode::Char('j'));
+    }
+    key(&mut s, KeyCode::Enter);
+    act(
+        &mut s,
+        Action::PlayTargets {
+            server_id: "id-living-room".into(),
+            result: Ok(vec![
+                device(
+                    "Living Room TV",
+                    "Emby Theater",
+                    Some(item("Blue Meridian", "Movie", false, 3)),
+                ),
+                device("Phone", "Emby for Android", None),
+            ]),
+        },
+    );
+    s
+}
+
+#[test]
+fn play_menu_offers_resume_then_here_the_devices_and_the_url() {
+    let s = play_menu();
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn remote_control_panel_of_a_device_playing() {
+    let mut s = play_menu();
+    key(&mut s, KeyCode::Down); // Living Room TV
+    key(&mut s, KeyCode::Enter);
+    act(
+        &mut s,
+        Action::PlayedOn {
+            server_id: "id-living-room".into(),
+            session_id: "session-Living Room TV".into(),
+            label: "Living Room TV (Emby Theater)".into(),
+            result: Ok(()),
+        },
+    );
+    let mut wild = item("Wild Coast", "Movie", false, 2);
+    wild.user_data = None;
+    act(
+        &mut s,
+        Action::RemoteRead {
+            server_id: "id-living-room".into(),
+            session_id: "session-Living Room TV".into(),
+            result: Ok(Box::new(device(
+                "Living Room TV",
+                "Emby Theater",
+                Some(wild),
+            ))),
+        },
+    );
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn now_playing_line_of_a_player_with_its_own_window() {
+    let mut s = play_menu();
+    key(&mut s, KeyCode::Enter); // here
+    act(
+        &mut s,
+        Action::Session(Event::Playback(emby_tui::session::PlaybackUpdate {
+            server_id: "id-living-room".into(),
+            item_id: "item-Wild Coast".into(),
+            title: "Wild Coast".into(),
+            position_ticks: 6_125_000_000,
+            runtime_ticks: Some(82 * 60 * 10_000_000),
+            paused: false,
+        })),
+    );
+    insta::assert_snapshot!(draw(&s));
 }

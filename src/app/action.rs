@@ -5,8 +5,10 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::order::ListOrder;
 use crate::emby::Secret;
-use crate::emby::models::{BaseItemDto, UserItemDataDto};
-use crate::session::{Event, Probed, ServerReport};
+use crate::emby::models::{BaseItemDto, SessionInfo, UserItemDataDto};
+use crate::emby::server::Playstate;
+use crate::player::PlayerConfig;
+use crate::session::{Event, Played, Probed, ServerReport, StartAt};
 
 /// Everything that can change the state.
 #[derive(Debug, Clone)]
@@ -80,6 +82,41 @@ pub enum Action {
     /// An administration operation finished: a sentence either way.
     AdminDone {
         server_id: String,
+        result: Result<String, String>,
+    },
+    /// The other devices of this user on a server (for the play menu).
+    PlayTargets {
+        server_id: String,
+        result: Result<Vec<SessionInfo>, String>,
+    },
+    /// The player here is gone (Stopped was sent), or never started.
+    PlayEnded {
+        server_id: String,
+        item_id: String,
+        result: Result<Played, String>,
+    },
+    /// Play on another device was accepted or refused.
+    PlayedOn {
+        server_id: String,
+        session_id: String,
+        label: String,
+        result: Result<(), String>,
+    },
+    /// A stream URL with its token (for the clipboard and the screen), and the item's title.
+    StreamUrl {
+        server_id: String,
+        result: Result<(String, Secret), String>,
+    },
+    /// Where another device is now.
+    RemoteRead {
+        server_id: String,
+        session_id: String,
+        result: Result<Box<SessionInfo>, String>,
+    },
+    /// A command to another device was accepted (what it did, in words) or refused.
+    RemoteDone {
+        server_id: String,
+        session_id: String,
         result: Result<String, String>,
     },
 }
@@ -191,6 +228,58 @@ pub enum Effect {
         server_id: String,
         op: AdminOp,
     },
+    /// The other devices this user may control on a server.
+    PlayTargets {
+        server_id: String,
+    },
+    /// Play an item here with the player; `foreground`: the player gets the terminal (the loop
+    /// has lent it before this reaches the worker).
+    PlayHere {
+        server_id: String,
+        item_id: String,
+        start: StartAt,
+        player: PlayerConfig,
+        foreground: bool,
+    },
+    /// Ask the player here to quit.
+    StopHere,
+    /// Play an item on another device.
+    PlayOn {
+        server_id: String,
+        session_id: String,
+        label: String,
+        item_id: String,
+        start: StartAt,
+    },
+    /// A direct stream URL (with its token) for the clipboard.
+    CopyUrl {
+        server_id: String,
+        item_id: String,
+    },
+    /// Read where another device is.
+    RemoteRefresh {
+        server_id: String,
+        session_id: String,
+    },
+    /// A playstate command to another device.
+    RemoteCommand {
+        server_id: String,
+        session_id: String,
+        command: Playstate,
+    },
+}
+
+impl Effect {
+    /// Whether the player this starts needs the terminal (the loop lends it first).
+    pub fn needs_terminal(&self) -> bool {
+        matches!(
+            self,
+            Effect::PlayHere {
+                foreground: true,
+                ..
+            }
+        )
+    }
 }
 
 /// A library request.

@@ -24,11 +24,17 @@ pub enum Mode {
     AdminForm,
     /// The administration box before (or instead of) the view: checking, or why not shown.
     AdminCheck,
+    /// The play menu of an item.
+    PlayMenu,
+    /// The remote-control panel of another device.
+    Remote,
+    /// The stream URL box.
+    StreamUrl,
 }
 
 impl Mode {
     /// Every mode with keys of its own, in the order help lists them after the current one.
-    pub const ALL: [Mode; 8] = [
+    pub const ALL: [Mode; 11] = [
         Mode::SignIn,
         Mode::Servers,
         Mode::Session,
@@ -37,6 +43,9 @@ impl Mode {
         Mode::Account,
         Mode::Admin,
         Mode::AdminForm,
+        Mode::PlayMenu,
+        Mode::Remote,
+        Mode::StreamUrl,
     ];
 
     /// In text modes, printable keys not bound here are typed into the focused field.
@@ -61,6 +70,9 @@ impl Mode {
             Mode::Admin => "Administration",
             Mode::AdminForm => "Administration form",
             Mode::AdminCheck => "Administration (not shown)",
+            Mode::PlayMenu => "Play menu",
+            Mode::Remote => "Remote control",
+            Mode::StreamUrl => "Stream URL",
         }
     }
 
@@ -79,11 +91,14 @@ impl Mode {
             Mode::Admin => "admin",
             Mode::AdminForm => "admin_form",
             Mode::AdminCheck => "admin_check",
+            Mode::PlayMenu => "play_menu",
+            Mode::Remote => "remote",
+            Mode::StreamUrl => "stream_url",
         }
     }
 
     /// Every mode with a keymap, in the order the config file lists them.
-    pub const WITH_KEYS: [Mode; 12] = [
+    pub const WITH_KEYS: [Mode; 15] = [
         Mode::SignIn,
         Mode::Servers,
         Mode::Session,
@@ -96,6 +111,9 @@ impl Mode {
         Mode::Admin,
         Mode::AdminForm,
         Mode::AdminCheck,
+        Mode::PlayMenu,
+        Mode::Remote,
+        Mode::StreamUrl,
     ];
 
     pub fn from_config_name(name: &str) -> Option<Mode> {
@@ -175,12 +193,30 @@ pub enum Command {
     SwitchList,
     /// Open the sign-in pane on the sign-up form.
     SignUp,
+    /// Open the play menu of the item under the cursor.
+    Play,
+    /// Ask the player here to quit.
+    StopHere,
+    /// Remote control: pause or play on.
+    TogglePause,
+    /// Remote control: stop.
+    StopPlayback,
+    /// Remote control: 30 s back.
+    SeekBack,
+    /// Remote control: 30 s forward.
+    SeekForward,
+    /// Remote control: next item.
+    NextItem,
+    /// Remote control: previous item.
+    PrevItem,
+    /// Put the stream URL on the terminal's clipboard again.
+    CopyAgain,
 }
 
 impl Command {
     /// Every command that has a name in the config file's `[keys]` table (`Tab(n)` is the
     /// digits 1-9 and has none).
-    pub const NAMED: [Command; 51] = [
+    pub const NAMED: [Command; 60] = [
         Command::Quit,
         Command::Help,
         Command::Up,
@@ -231,6 +267,15 @@ impl Command {
         Command::CancelInvite,
         Command::SwitchList,
         Command::SignUp,
+        Command::Play,
+        Command::StopHere,
+        Command::TogglePause,
+        Command::StopPlayback,
+        Command::SeekBack,
+        Command::SeekForward,
+        Command::NextItem,
+        Command::PrevItem,
+        Command::CopyAgain,
         Command::Tab(0),
     ];
 
@@ -288,6 +333,15 @@ impl Command {
             Command::CancelInvite => "cancel_invitation",
             Command::SwitchList => "switch_list",
             Command::SignUp => "sign_up",
+            Command::Play => "play",
+            Command::StopHere => "stop_player",
+            Command::TogglePause => "pause",
+            Command::StopPlayback => "stop",
+            Command::SeekBack => "seek_back",
+            Command::SeekForward => "seek_forward",
+            Command::NextItem => "next_item",
+            Command::PrevItem => "previous_item",
+            Command::CopyAgain => "copy_again",
         }
     }
 
@@ -467,6 +521,14 @@ const SESSION: &[Binding] = &[
     ),
     b(&[ch('s')], C::ToServers, "servers", true),
     b(&[ch('w')], C::CloseTab, "close tab", true),
+    // playing (issue #10)
+    b(
+        &[ch('P')],
+        C::Play,
+        "play… (here, on a device, copy URL)",
+        false,
+    ),
+    b(&[ch('S')], C::StopHere, "stop the player here", false),
     b(&[ch('?')], C::Help, "help", true),
     b(&[ch('q'), ctrl('c')], C::Quit, "quit", true),
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
@@ -477,6 +539,46 @@ const SESSION: &[Binding] = &[
         "administer this server (administrators)",
         false,
     ),
+];
+
+const PLAY_MENU: &[Binding] = &[
+    b(&[ch('j'), code(K::Down)], C::Down, "down", false),
+    b(&[ch('k'), code(K::Up)], C::Up, "up", false),
+    b(&[code(K::Enter)], C::Submit, "choose", true),
+    b(&[ch('r')], C::Refresh, "look for devices again", true),
+    b(&[code(K::Esc), ch('q')], C::Cancel, "close", true),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
+const REMOTE: &[Binding] = &[
+    b(&[ch(' ')], C::TogglePause, "pause / play", true),
+    b(&[code(K::Left), ch('h')], C::SeekBack, "30 s back", true),
+    b(
+        &[code(K::Right), ch('l')],
+        C::SeekForward,
+        "30 s forward",
+        true,
+    ),
+    b(&[ch('n')], C::NextItem, "next", true),
+    b(&[ch('p')], C::PrevItem, "previous", true),
+    b(&[ch('s')], C::StopPlayback, "stop", true),
+    b(&[ch('r')], C::Refresh, "refresh", false),
+    b(&[code(K::Esc), ch('q')], C::Cancel, "close", true),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
+const STREAM_URL: &[Binding] = &[
+    b(&[ch('c')], C::CopyAgain, "copy again", true),
+    b(
+        &[code(K::Esc), ch('q'), code(K::Enter)],
+        C::Cancel,
+        "close",
+        true,
+    ),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
 
 const SEARCH: &[Binding] = &[
@@ -615,6 +717,9 @@ pub fn default_bindings(mode: Mode) -> &'static [Binding] {
         Mode::Admin => ADMIN,
         Mode::AdminForm => ADMIN_FORM,
         Mode::AdminCheck => ADMIN_CHECK,
+        Mode::PlayMenu => PLAY_MENU,
+        Mode::Remote => REMOTE,
+        Mode::StreamUrl => STREAM_URL,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod layout;
 pub mod log;
 pub mod order;
 pub mod paging;
+pub mod play;
 pub mod servers;
 pub mod signin;
 pub mod text;
@@ -58,6 +59,12 @@ pub enum Overlay {
     Account(account::AccountView),
     /// A server's administration view.
     Admin(Box<admin::AdminView>),
+    /// Resume or start over, then here, another device, or a copied stream URL.
+    Play(play::PlayMenu),
+    /// Another device: what it plays, where, and its controls.
+    Remote(play::RemotePanel),
+    /// A stream URL (it holds a token), copied to the terminal's clipboard.
+    StreamUrl(play::UrlView),
 }
 
 /// What waits for a yes.
@@ -125,6 +132,14 @@ pub struct State {
     pub keymap: Arc<Keymap>,
     /// How each list was last sorted and filtered, by [`browse::order_key`].
     pub list_orders: std::collections::HashMap<String, order::ListOrder>,
+    /// How this box plays (the player command, whether it needs the terminal).
+    pub player: crate::player::PlayerConfig,
+    /// A playback here, from the moment it is asked for until the player is gone.
+    pub playing: Option<play::NowPlaying>,
+    /// Text for the terminal's clipboard (OSC 52): the loop takes it and writes it out.
+    pub clipboard: Option<crate::emby::Secret>,
+    /// A sentence about playing, shown in the message row of any pane.
+    pub notice: Option<Message>,
 }
 
 impl State {
@@ -146,7 +161,21 @@ impl State {
             repaint: false,
             keymap: Arc::new(Keymap::default()),
             list_orders: std::collections::HashMap::new(),
+            player: crate::player::PlayerConfig::default(),
+            playing: None,
+            clipboard: None,
+            notice: None,
         }
+    }
+
+    /// The text for the terminal's clipboard, if some is waiting (the loop takes it once).
+    pub fn take_clipboard(&mut self) -> Option<crate::emby::Secret> {
+        self.clipboard.take()
+    }
+
+    /// Whether a player has this terminal now (the loop keeps off it until this turns false).
+    pub fn terminal_lent(&self) -> bool {
+        self.playing.as_ref().is_some_and(|p| p.foreground)
     }
 
     /// The status line's hints for the pane in front, without those that would do nothing here
@@ -192,6 +221,9 @@ impl State {
             Some(Overlay::Admin(v)) if v.form.is_some() => Mode::AdminForm,
             Some(Overlay::Admin(v)) if v.stage != admin::AdminStage::Shown => Mode::AdminCheck,
             Some(Overlay::Admin(_)) => Mode::Admin,
+            Some(Overlay::Play(_)) => Mode::PlayMenu,
+            Some(Overlay::Remote(_)) => Mode::Remote,
+            Some(Overlay::StreamUrl(_)) => Mode::StreamUrl,
             None => match self.pane {
                 Pane::SignIn => Mode::SignIn,
                 Pane::Servers => Mode::Servers,
@@ -402,6 +434,9 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             admin::command(state, cmd)
         }
         Mode::AdminForm => admin::form_command(state, cmd),
+        Mode::PlayMenu => play::menu_command(state, cmd),
+        Mode::Remote => play::remote_command(state, cmd),
+        Mode::StreamUrl => play::url_command(state, cmd),
         Mode::SignIn | Mode::Servers | Mode::Session => {
             if let Some(effects) = global(state, cmd) {
                 return effects;
@@ -409,7 +444,15 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             match mode {
                 Mode::SignIn => signin::command(state, cmd),
                 Mode::Servers => servers::command(state, cmd),
-                _ => browse::command(state, cmd),
+                _ => match cmd {
+                    // Enter on something playable opens the play menu (details: i)
+                    Command::Open if play::selected_is_playable(state) => {
+                        play::open_menu_on_selected(state)
+                    }
+                    Command::Play => play::open_menu_on_selected(state),
+                    Command::StopHere => play::stop_here(state),
+                    _ => browse::command(state, cmd),
+                },
             }
         }
     }
@@ -591,6 +634,7 @@ fn session_event(state: &mut State, event: Event) -> Vec<Effect> {
             close_session(state, &id);
         }
         Event::ConnectUser(user) => state.connect_user = user,
+        Event::Playback(update) => return play::playback_update(state, update),
         Event::Notice(text) => state.servers.message = Some(Message::error(text)),
         Event::Refreshed => {
             state.servers.refreshing = false;
@@ -683,7 +727,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Tick(now) => {
             state.now_ms = now;
-            signin::tick(state)
+            let mut effects = signin::tick(state);
+            effects.extend(play::tick(state));
+            effects
         }
         Action::Started {
             connect_user,
@@ -789,6 +835,38 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::AdminDone { server_id, result } => admin::done(state, &server_id, result),
+        Action::PlayTargets { server_id, result } => {
+            play::targets_listed(state, &server_id, result);
+            Vec::new()
+        }
+        Action::PlayEnded {
+            server_id,
+            item_id,
+            result,
+        } => play::playback_ended(state, &server_id, &item_id, result),
+        Action::PlayedOn {
+            server_id,
+            session_id,
+            label,
+            result,
+        } => play::played_on(state, &server_id, &session_id, &label, result),
+        Action::StreamUrl { server_id, result } => {
+            play::stream_url(state, &server_id, result);
+            Vec::new()
+        }
+        Action::RemoteRead {
+            server_id,
+            session_id,
+            result,
+        } => {
+            play::remote_read(state, &server_id, &session_id, result);
+            Vec::new()
+        }
+        Action::RemoteDone {
+            server_id,
+            session_id,
+            result,
+        } => play::remote_done(state, &server_id, &session_id, result),
     }
 }
 

@@ -293,6 +293,55 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The sessions (your other Emby apps) this user may control on a server.
+    Sessions {
+        /// The server: its Id, or its name (any case, or the start of it if only one matches).
+        #[arg(value_name = "SERVER")]
+        server_id: String,
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Play an item here with the player (reporting progress until it exits), or on another
+    /// session with --on. Resumes from the saved position unless told otherwise.
+    Play {
+        /// The server: its Id, or its name (any case, or the start of it if only one matches).
+        #[arg(value_name = "SERVER")]
+        server_id: String,
+        /// The item's Id.
+        item_id: String,
+        /// Play it on this session (see `sessions`) instead of here.
+        #[arg(long, value_name = "SESSION_ID")]
+        on: Option<String>,
+        /// Start from the beginning, not the saved position.
+        #[arg(long, conflicts_with = "start_seconds")]
+        from_start: bool,
+        /// Start this many seconds in (may be fractional).
+        #[arg(long, value_name = "N")]
+        start_seconds: Option<f64>,
+        /// The player command (placeholders {url}, {title}, {start}, {ipc}); default from
+        /// EMBY_TUI_PLAYER, the config file, else mpv.
+        #[arg(long, value_name = "TEMPLATE")]
+        player: Option<String>,
+    },
+    /// Remote control of another session: pause, unpause, stop, next, previous, seek SECONDS.
+    Control {
+        /// The server: its Id, or its name (any case, or the start of it if only one matches).
+        #[arg(value_name = "SERVER")]
+        server_id: String,
+        /// The session's Id (see `sessions`).
+        session_id: String,
+        #[command(subcommand)]
+        command: ControlCommand,
+    },
+    /// Print a direct stream URL of an item (it holds your token: a warning goes to stderr).
+    StreamUrl {
+        /// The server: its Id, or its name (any case, or the start of it if only one matches).
+        #[arg(value_name = "SERVER")]
+        server_id: String,
+        /// The item's Id.
+        item_id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -326,6 +375,21 @@ pub enum PendingCommand {
         server_id: String,
         /// The invitation's id (as `pending` lists it).
         id: String,
+    },
+}
+
+/// A playstate command for `control`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ControlCommand {
+    Pause,
+    Unpause,
+    Stop,
+    Next,
+    Previous,
+    /// Go to this position, in seconds from the start of the item (absolute).
+    Seek {
+        /// The position in seconds from the start.
+        seconds: f64,
     },
 }
 
@@ -465,6 +529,44 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn play_and_control_parse_as_the_contract_says() {
+        let cli = Cli::try_parse_from([
+            "emby-tui",
+            "play",
+            "srv",
+            "item",
+            "--start-seconds",
+            "12.5",
+            "--player",
+            "mpv {url}",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Play { start_seconds: Some(s), ref player, on: None, from_start: false, .. })
+                if s == 12.5 && player.as_deref() == Some("mpv {url}")
+        ));
+        let err = Cli::try_parse_from([
+            "emby-tui",
+            "play",
+            "s",
+            "i",
+            "--from-start",
+            "--start-seconds",
+            "3",
+        ])
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let cli = Cli::try_parse_from(["emby-tui", "control", "s", "x", "seek", "90"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Control { command: ControlCommand::Seek { seconds }, .. }) if seconds == 90.0
+        ));
+        assert!(Cli::try_parse_from(["emby-tui", "stream-url", "s", "i"]).is_ok());
+        assert!(Cli::try_parse_from(["emby-tui", "sessions", "s", "--json"]).is_ok());
     }
 
     #[test]

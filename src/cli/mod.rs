@@ -18,6 +18,7 @@ macro_rules! tell {
 
 pub mod args;
 mod output;
+mod play;
 mod run;
 // issue 11
 mod admin;

@@ -15,6 +15,7 @@ use crate::session::{Hub, SessionConfig, SessionError};
 use super::args::{Command, ConnectCommand, GlobalOptions, InvitationCommand, ServerCommand};
 use super::input::password_from_stdin;
 use super::output::{DiscoveredOut, ItemOut, ItemsPage, item_line, print_json, server_line};
+use super::play::{self as playing, PlayArgs};
 
 /// The config dir: `--config-dir`, else the platform's (e.g. ~/.config/emby-tui).
 pub fn config_dir(global: &GlobalOptions) -> anyhow::Result<PathBuf> {
@@ -303,6 +304,38 @@ async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow
                     tell!("{} of {total} from {start}", out.items.len());
                 }
             }
+        }
+        Command::Sessions { server_id, json } => {
+            playing::sessions(hub, &hub.server_named(&server_id)?, json).await?
+        }
+        Command::Play {
+            server_id,
+            item_id,
+            on,
+            from_start,
+            start_seconds,
+            player,
+        } => {
+            playing::play(
+                hub,
+                PlayArgs {
+                    server_id: hub.server_named(&server_id)?,
+                    item_id,
+                    on,
+                    from_start,
+                    start_seconds,
+                    player,
+                },
+            )
+            .await?
+        }
+        Command::Control {
+            server_id,
+            session_id,
+            command,
+        } => playing::control(hub, &hub.server_named(&server_id)?, &session_id, command).await?,
+        Command::StreamUrl { server_id, item_id } => {
+            playing::stream_url(hub, &hub.server_named(&server_id)?, &item_id).await?
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! [`SessionError`]: why a session operation failed, in a sentence a user can act on.
 
 use crate::emby;
+use crate::player::PlayerError;
 
 use super::address::AddressError;
 use super::store::StoreError;
@@ -78,6 +79,16 @@ pub enum SessionError {
     /// browser can do (a captcha).
     #[error("{reason}")]
     SignUpRefused { reason: String, browser: bool },
+    #[error("{name} cannot be played: {reason}")]
+    NotPlayable { name: String, reason: String },
+    #[error(
+        "the session {session} is gone from {server} (its app was closed or the device went to sleep); list the sessions again"
+    )]
+    SessionGone { server: String, session: String },
+    #[error("{device} refused: {message}")]
+    Refused { device: String, message: String },
+    #[error(transparent)]
+    Player(#[from] PlayerError),
 }
 
 fn saved_names(names: &[String]) -> String {

@@ -18,6 +18,9 @@ pub mod state;
 pub mod store;
 
 pub use error::SessionError;
-pub use hub::{Event, EventSink, Home, Hub, Probed, SessionConfig, Snapshot, channel_sink};
+pub use hub::{
+    Event, EventSink, Home, Hub, PlaybackUpdate, Played, Probed, SessionConfig, Snapshot, StartAt,
+    channel_sink,
+};
 pub use report::ServerReport;
 pub use state::{Session, SessionState};

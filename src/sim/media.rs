@@ -1,48 +1,131 @@
-//! Generated media: PNG images for items and users, and the small files the stream URLs serve.
+//! Generated media: PNG images for items and users, and the files the stream URLs serve.
 //!
-//! Video is YUV4MPEG2 (uncompressed, playable by mpv and ffmpeg), audio is WAV; both are a
-//! second long so a player can really open them.
+//! Video is YUV4MPEG2 (uncompressed, playable and seekable by mpv and ffmpeg: every frame has
+//! the same size), audio is WAV; both last the item's whole runtime, so a player resumes at a
+//! saved position and plays to the real end. Neither is ever held whole: any byte range is
+//! computed on demand (a two-hour film is 250 MB of test pattern), a frame or a block of
+//! samples at a time.
 
 use std::io::Cursor;
 
 use super::ids;
 
-/// Frames per second and frame count of the video file.
-const FPS: usize = 25;
+/// Frames per second, width and height of the video.
+pub const FPS: u64 = 10;
 const W: usize = 64;
-const H: usize = 48;
-const Y4M_HEADER: &str = "YUV4MPEG2 W64 H48 F25:1 Ip A1:1 C420jpeg\n";
+const H: usize = 36;
+const Y4M_HEADER: &str = "YUV4MPEG2 W64 H36 F10:1 Ip A1:1 C420mpeg2\n";
+/// Bytes of one frame: `FRAME\n`, the luma plane, the two chroma planes.
+const FRAME_BYTES: u64 = (6 + W * H + 2 * (W / 2) * (H / 2)) as u64;
 
-/// Byte length of the video file.
-pub const VIDEO_LEN: usize = Y4M_HEADER.len() + FPS * (6 + W * H * 3 / 2);
+/// Sample rate of the audio (mono, 16 bit).
+pub const RATE: u64 = 8000;
+const WAV_HEADER_LEN: u64 = 44;
 
-/// Sample rate and length of the audio file.
-const RATE: usize = 8000;
-/// Byte length of the WAV file.
-pub const WAV_LEN: usize = 44 + RATE * 2;
+fn seconds(runtime_ticks: i64) -> u64 {
+    (runtime_ticks.max(10_000_000) as u64).div_ceil(10_000_000)
+}
 
-/// One second of a moving grey ramp as YUV4MPEG2.
-pub fn video_file() -> Vec<u8> {
-    let mut out = Vec::with_capacity(VIDEO_LEN);
-    out.extend_from_slice(Y4M_HEADER.as_bytes());
-    for f in 0..FPS {
-        out.extend_from_slice(b"FRAME\n");
-        for y in 0..H {
-            for x in 0..W {
-                out.push(((x * 4 + y + f * 8) % 220 + 16) as u8);
+fn frames(runtime_ticks: i64) -> u64 {
+    seconds(runtime_ticks) * FPS
+}
+
+/// Byte length of the video of an item this long.
+pub fn video_len(runtime_ticks: i64) -> u64 {
+    Y4M_HEADER.len() as u64 + frames(runtime_ticks) * FRAME_BYTES
+}
+
+/// Byte length of the audio of an item this long.
+pub fn wav_len(runtime_ticks: i64) -> u64 {
+    WAV_HEADER_LEN + seconds(runtime_ticks) * RATE * 2
+}
+
+/// SMPTE-like colour bars (Y, U, V).
+const BARS: [(u8, u8, u8); 7] = [
+    (235, 128, 128),
+    (210, 16, 146),
+    (170, 166, 16),
+    (145, 54, 34),
+    (106, 202, 222),
+    (81, 90, 240),
+    (41, 240, 110),
+];
+
+/// Frame `f` of `total`: colour bars, a white line sweeping once a second and, along the
+/// bottom, a bar that grows with the position in the film.
+fn frame(f: u64, total: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(FRAME_BYTES as usize);
+    out.extend_from_slice(b"FRAME\n");
+    let sweep = (f % FPS) as usize * W / FPS as usize;
+    let progress = if total == 0 {
+        0
+    } else {
+        (f as usize * W) / total as usize
+    };
+    let bar_of = |x: usize| BARS[x * BARS.len() / W];
+    for y in 0..H {
+        for x in 0..W {
+            let luma = if y >= H - 4 {
+                if x <= progress { 235 } else { 16 }
+            } else if x == sweep {
+                255
+            } else {
+                bar_of(x).0
+            };
+            out.push(luma);
+        }
+    }
+    for plane in [1, 2] {
+        for y in 0..H / 2 {
+            for x in 0..W / 2 {
+                let (_, u, v) = bar_of(x * 2);
+                out.push(if y >= (H - 4) / 2 {
+                    128
+                } else if plane == 1 {
+                    u
+                } else {
+                    v
+                });
             }
         }
-        out.extend(std::iter::repeat_n(128u8, W * H / 2));
     }
     out
 }
 
-/// One second of a 440 Hz tone as 8 kHz mono 16-bit WAV.
-pub fn wav_file() -> Vec<u8> {
-    let data_len = RATE * 2;
-    let mut out = Vec::with_capacity(WAV_LEN);
+/// Bytes `from..=to` of the video of an item this long (`to` clamped to its end).
+pub fn video_range(runtime_ticks: i64, from: u64, to: u64) -> Vec<u8> {
+    let len = video_len(runtime_ticks);
+    let to = to.min(len.saturating_sub(1));
+    let mut out = Vec::new();
+    if from > to {
+        return out;
+    }
+    let header = Y4M_HEADER.as_bytes();
+    let hl = header.len() as u64;
+    if from < hl {
+        out.extend_from_slice(&header[from as usize..=(to.min(hl - 1)) as usize]);
+    }
+    let total = frames(runtime_ticks);
+    let first = from.max(hl);
+    if first > to {
+        return out;
+    }
+    let (f0, f1) = ((first - hl) / FRAME_BYTES, (to - hl) / FRAME_BYTES);
+    for f in f0..=f1 {
+        let bytes = frame(f, total);
+        let base = hl + f * FRAME_BYTES;
+        let a = first.max(base) - base;
+        let b = to.min(base + FRAME_BYTES - 1) - base;
+        out.extend_from_slice(&bytes[a as usize..=b as usize]);
+    }
+    out
+}
+
+fn wav_header(runtime_ticks: i64) -> Vec<u8> {
+    let data_len = u32::try_from(seconds(runtime_ticks) * RATE * 2).unwrap_or(u32::MAX - 36);
+    let mut out = Vec::with_capacity(WAV_HEADER_LEN as usize);
     out.extend_from_slice(b"RIFF");
-    out.extend_from_slice(&u32::try_from(36 + data_len).unwrap_or(0).to_le_bytes());
+    out.extend_from_slice(&(36 + data_len).to_le_bytes());
     out.extend_from_slice(b"WAVEfmt ");
     out.extend_from_slice(&16u32.to_le_bytes());
     out.extend_from_slice(&1u16.to_le_bytes()); // PCM
@@ -52,11 +135,35 @@ pub fn wav_file() -> Vec<u8> {
     out.extend_from_slice(&2u16.to_le_bytes());
     out.extend_from_slice(&16u16.to_le_bytes());
     out.extend_from_slice(b"data");
-    out.extend_from_slice(&(data_len as u32).to_le_bytes());
-    for i in 0..RATE {
-        let t = i as f64 / RATE as f64;
-        let s = (t * 440.0 * std::f64::consts::TAU).sin() * 8000.0;
-        out.extend_from_slice(&(s as i16).to_le_bytes());
+    out.extend_from_slice(&data_len.to_le_bytes());
+    out
+}
+
+/// Sample `i`: a 440 Hz tone, loud for the first half of every second and soft for the rest,
+/// so seconds can be counted by ear.
+fn sample(i: u64) -> i16 {
+    let t = i as f64 / RATE as f64;
+    let loud = if i % RATE < RATE / 2 { 8000.0 } else { 2000.0 };
+    ((t * 440.0 * std::f64::consts::TAU).sin() * loud) as i16
+}
+
+/// Bytes `from..=to` of the audio of an item this long (`to` clamped to its end).
+pub fn wav_range(runtime_ticks: i64, from: u64, to: u64) -> Vec<u8> {
+    let len = wav_len(runtime_ticks);
+    let to = to.min(len.saturating_sub(1));
+    let mut out = Vec::new();
+    if from > to {
+        return out;
+    }
+    let header = wav_header(runtime_ticks);
+    for pos in from..=to {
+        if pos < WAV_HEADER_LEN {
+            out.push(header[pos as usize]);
+        } else {
+            let k = pos - WAV_HEADER_LEN;
+            let s = sample(k / 2).to_le_bytes();
+            out.push(s[(k % 2) as usize]);
+        }
     }
     out
 }
@@ -96,10 +203,24 @@ pub fn png_image(seed: &str, width: u32, height: u32) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    const MINUTE: i64 = 60 * 10_000_000;
+
     #[test]
-    fn media_files_have_their_advertised_sizes() {
-        assert_eq!(video_file().len(), VIDEO_LEN);
-        assert_eq!(wav_file().len(), WAV_LEN);
+    fn media_last_the_runtime_and_any_range_is_the_same_bytes_as_the_whole() {
+        let rt = 2 * MINUTE;
+        let len = video_len(rt);
+        assert_eq!(len, Y4M_HEADER.len() as u64 + 120 * FPS * FRAME_BYTES);
+        let whole = video_range(rt, 0, len - 1);
+        assert_eq!(whole.len() as u64, len);
+        assert!(whole.starts_with(b"YUV4MPEG2 W64 H36 F10:1"));
+        let (a, b) = (Y4M_HEADER.len() as u64 + 5 * FRAME_BYTES - 3, len / 2 + 17);
+        assert_eq!(video_range(rt, a, b), whole[a as usize..=b as usize]);
+        assert_eq!(video_range(rt, len - 4, u64::MAX).len(), 4);
+        let wlen = wav_len(rt);
+        assert_eq!(wlen, 44 + 120 * RATE * 2);
+        let wav = wav_range(rt, 0, wlen - 1);
+        assert!(wav.starts_with(b"RIFF") && &wav[8..12] == b"WAVE");
+        assert_eq!(wav_range(rt, 1000, 1010), wav[1000..=1010]);
     }
 
     #[test]

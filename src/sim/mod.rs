@@ -18,6 +18,7 @@ mod request;
 pub mod scenario;
 mod server;
 mod service;
+pub mod sessions;
 mod summary;
 mod world;
 

@@ -113,6 +113,57 @@ pub struct ServerConfig {
     /// 4.8 API no longer has them, protocol.md §6.2).
     #[serde(default)]
     pub connect_invite: Option<bool>,
+    /// Controllable fake devices (default: "Living Room TV" and "Phone"; `devices = []` for none).
+    #[serde(default = "default_devices")]
+    pub devices: Vec<DeviceConfig>,
+}
+
+/// A controllable fake device: an Emby app that plays what it is told, on its own clock.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceConfig {
+    /// Device name, e.g. "Living Room TV".
+    pub name: String,
+    /// The app, e.g. "Emby Theater".
+    pub client: String,
+    /// The app's version.
+    #[serde(default = "default_app_version")]
+    pub version: String,
+    /// What it can play (`Audio`, `Video`); Play of anything else is refused with 400.
+    #[serde(default = "audio_and_video")]
+    pub media_types: Vec<String>,
+    /// The local user it is signed in as (default: the server's first user).
+    #[serde(default)]
+    pub user: Option<String>,
+}
+
+fn default_app_version() -> String {
+    "3.0.20".into()
+}
+
+fn audio_and_video() -> Vec<String> {
+    vec!["Audio".into(), "Video".into()]
+}
+
+/// Every server's devices unless its scenario says otherwise: a TV that plays video only (so
+/// a "cannot play this kind of media" refusal can be seen) and a phone that plays both.
+pub fn default_devices() -> Vec<DeviceConfig> {
+    vec![
+        DeviceConfig {
+            name: "Living Room TV".into(),
+            client: "Emby Theater".into(),
+            version: default_app_version(),
+            media_types: vec!["Video".into()],
+            user: None,
+        },
+        DeviceConfig {
+            name: "Phone".into(),
+            client: "Emby for Android".into(),
+            version: "3.4.20".into(),
+            media_types: audio_and_video(),
+            user: None,
+        },
+    ]
 }
 
 fn default_version() -> String {

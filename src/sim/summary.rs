@@ -96,6 +96,15 @@ pub fn render(sim: &Sim) -> String {
             }
             let _ = writeln!(out, "{line}");
         }
+        for d in &cfg.devices {
+            let _ = writeln!(
+                out,
+                "  device {:?} ({}) plays {}: a controllable session",
+                d.name,
+                d.client,
+                d.media_types.join(", ")
+            );
+        }
     }
     out
 }

@@ -9,6 +9,7 @@ use super::ids;
 use super::library::Library;
 use super::library::userdata::UserDataStore;
 use super::scenario::{LinkType, Scenario, ServerConfig};
+use super::sessions::Sessions;
 
 /// A Connect account.
 pub struct ConnectUser {
@@ -138,6 +139,8 @@ pub struct ServerData {
     pub sessions: HashMap<String, Session>,
     /// Played / favourite state.
     pub user_data: UserDataStore,
+    /// Fake devices and what clients reported they play.
+    pub play_sessions: Sessions,
 }
 
 impl ServerData {
@@ -198,7 +201,7 @@ pub fn connect_user_id(name: &str) -> String {
 }
 
 fn server_data(cfg: &ServerConfig, id: String, name: String, urls: (String, String)) -> ServerData {
-    let users = cfg
+    let users: Vec<LocalUser> = cfg
         .users
         .iter()
         .map(|u| LocalUser {
@@ -210,7 +213,13 @@ fn server_data(cfg: &ServerConfig, id: String, name: String, urls: (String, Stri
             excluded_views: Vec::new(),
         })
         .collect();
+    let user_names: Vec<(String, String)> = users
+        .iter()
+        .map(|u| (u.id.clone(), u.name.clone()))
+        .collect();
+    let play_sessions = Sessions::new(&id, &cfg.devices, &user_names);
     ServerData {
+        play_sessions,
         connect_server_id: (ids::hash64(12, &["connect-server", &id]) % 9_000_000 + 1_000_000)
             .to_string(),
         library: Library::new(&id, cfg.library),

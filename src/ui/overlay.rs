@@ -22,6 +22,9 @@ pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
         // issue 11
         Some(Overlay::Account(v)) => super::account::draw(frame, state, v, body),
         Some(Overlay::Admin(v)) => super::admin::draw(frame, v, body),
+        Some(Overlay::Play(m)) => super::play::menu(frame, m, body),
+        Some(Overlay::Remote(p)) => super::play::remote(frame, p, state.now_ms, body),
+        Some(Overlay::StreamUrl(v)) => super::play::stream_url(frame, v, body),
         Some(Overlay::Help { under, scroll }) => {
             let mut lines = vec![Line::styled(
                 format!(

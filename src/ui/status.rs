@@ -41,15 +41,47 @@ pub fn message(frame: &mut Frame, state: &State, area: Rect) {
         Pane::SignIn => None, // the sign-in pane shows its own
         Pane::Session => state.sessions.get(state.active).and_then(session_message),
     };
+    // a sentence about playing wins where the pane has none of its own
+    let msg = msg.or_else(|| {
+        (state.pane != Pane::SignIn)
+            .then(|| state.notice.clone())
+            .flatten()
+    });
+    // a player here: "now playing" on the right
+    let playing = state.playing.as_ref().map(super::play::now_playing);
+    let width = usize::from(area.width);
+    let right = playing
+        .map(|p| super::format::fit(&p, width / 2))
+        .unwrap_or_default();
+    let right_w = right.chars().count();
+    let mut spans = Vec::new();
+    let mut used = 0;
     if let Some(m) = msg {
         let style = if m.error {
             Style::new().fg(Color::Red)
         } else {
             Style::new().fg(Color::Cyan)
         };
+        let room = width.saturating_sub(right_w + 2);
         // one row: what does not fit is cut between words, never in one
-        let text = super::format::fit_words(&m.text, area.width.saturating_sub(1) as usize);
-        frame.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
+        let text = format!(
+            " {}",
+            super::format::fit_words(&m.text, room.saturating_sub(1))
+        );
+        used = text.chars().count();
+        spans.push(Span::styled(text, style));
+    }
+    if right_w > 0 {
+        spans.push(Span::raw(
+            " ".repeat(width.saturating_sub(used + right_w + 1)),
+        ));
+        spans.push(Span::styled(
+            right,
+            Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+        ));
+    }
+    if !spans.is_empty() {
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
     }
 }
 

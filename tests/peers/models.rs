@@ -279,6 +279,118 @@ async fn collect(sim: &Sim) -> Vec<Value> {
         .await;
     }
 
+    // sessions: the fake devices idle, then one playing; this client reporting what it plays
+    let idle = w
+        .get(
+            "sessions (idle)",
+            "list[SessionSessionInfo]",
+            &format!("{b}/Sessions?ControllableByUserId={u}"),
+            &t,
+        )
+        .await;
+    let tv = idle
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .find(|s| s["DeviceName"] == "Living Room TV")
+        .expect("the TV")["Id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let http = w.client.clone();
+    let no_body = |method: reqwest::Method, url: String, body: Option<Value>| {
+        let mut rb = http
+            .request(method, url)
+            .header("X-Emby-Authorization", ident(&t));
+        if let Some(b) = body {
+            rb = rb.json(&b);
+        }
+        async move {
+            let r = rb.send().await.expect("sent");
+            assert!(r.status().is_success(), "{}", r.status());
+        }
+    };
+    no_body(
+        reqwest::Method::POST,
+        format!(
+            "{b}/Sessions/{tv}/Playing?ItemIds={}&PlayCommand=PlayNow&StartPositionTicks=600000000",
+            by_type["Episode"]
+        ),
+        None,
+    )
+    .await;
+    no_body(
+        reqwest::Method::POST,
+        format!("{b}/Sessions/Capabilities/Full"),
+        Some(json!({"PlayableMediaTypes": ["Audio", "Video"], "SupportsMediaControl": true})),
+    )
+    .await;
+    // what emby-tui sends when it reports, checked against the request models too
+    let report = |position: i64, event: Option<&str>, stopped: bool| {
+        serde_json::to_value(emby_tui::emby::models::PlaybackReport {
+            item_id: by_type["Movie"].clone(),
+            media_source_id: Some(by_type["Movie"].clone()),
+            play_session_id: Some("ps1".into()),
+            position_ticks: position,
+            is_paused: (!stopped).then_some(false),
+            can_seek: (!stopped).then_some(true),
+            play_method: (!stopped).then(|| "DirectPlay".to_string()),
+            run_time_ticks: (!stopped).then_some(72_000_000_000),
+            event_name: event.map(str::to_string),
+        })
+        .expect("json")
+    };
+    let start = report(0, None, false);
+    let progress = report(300_000_000, Some("Pause"), false);
+    no_body(
+        reqwest::Method::POST,
+        format!("{b}/Sessions/Playing"),
+        Some(start.clone()),
+    )
+    .await;
+    no_body(
+        reqwest::Method::POST,
+        format!("{b}/Sessions/Playing/Progress"),
+        Some(progress.clone()),
+    )
+    .await;
+    w.add("report: start", "PlaybackStartInfo", start);
+    w.add("report: progress", "PlaybackProgressInfo", progress);
+    w.get(
+        "sessions (playing)",
+        "list[SessionSessionInfo]",
+        &format!("{b}/Sessions"),
+        &t,
+    )
+    .await;
+    let stop = report(300_000_000, None, true);
+    no_body(
+        reqwest::Method::POST,
+        format!("{b}/Sessions/Playing/Stopped"),
+        Some(stop.clone()),
+    )
+    .await;
+    w.add("report: stopped", "PlaybackStopInfo", stop);
+    no_body(
+        reqwest::Method::POST,
+        format!("{b}/Sessions/{tv}/Playing/Seek?SeekPositionTicks=1200000000"),
+        None,
+    )
+    .await;
+    no_body(
+        reqwest::Method::POST,
+        format!("{b}/Sessions/{tv}/Playing/Pause"),
+        None,
+    )
+    .await;
+    w.get(
+        "session by id (paused)",
+        "list[SessionSessionInfo]",
+        &format!("{b}/Sessions?Id={tv}"),
+        &t,
+    )
+    .await;
+
     // Connect exchange (Linked) and a guest's user
     let connect = w
         .client

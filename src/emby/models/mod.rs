@@ -10,6 +10,7 @@ mod de;
 mod item;
 mod playback;
 mod query;
+mod session;
 mod system;
 mod user;
 
@@ -21,6 +22,7 @@ pub use connect::{
 pub use item::{BaseItemDto, BaseItemPerson, UserItemDataDto};
 pub use playback::{MediaSourceInfo, MediaStream, PlaybackInfoResponse};
 pub use query::QueryResult;
+pub use session::{PlaybackReport, PlayerStateInfo, SessionInfo};
 pub use system::{PublicSystemInfo, SystemInfo};
 pub use user::{AuthenticationResult, UserDto, UserPolicy};
 

@@ -4,10 +4,12 @@
 
 mod address;
 mod anonymous;
+mod playback;
 mod query;
 mod signed_in;
 
 pub use address::ServerAddress;
 pub use anonymous::ServerClient;
+pub use playback::{PlayMethod, Playstate, ReportCall, StreamUrl, choose_source};
 pub use query::{ConnectInvite, ImageOptions, ItemsQuery, MediaKind, SortOrder, StreamOptions};
 pub use signed_in::SignedInClient;

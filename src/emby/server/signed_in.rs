@@ -291,12 +291,17 @@ impl SignedInClient {
         self.server.http.empty(request).await
     }
 
-    fn request(&self, method: Method, segments: &[&str], query: &[(&str, &str)]) -> Request {
+    pub(super) fn request(
+        &self,
+        method: Method,
+        segments: &[&str],
+        query: &[(&str, &str)],
+    ) -> Request {
         let url = self.server.address.endpoint_with_query(segments, query);
         self.with_auth(method, url)
     }
 
-    fn request_owned(
+    pub(super) fn request_owned(
         &self,
         method: Method,
         segments: &[&str],

@@ -16,7 +16,7 @@ use crate::emby::server::ConnectInvite;
 use crate::emby::{self, SignedInClient};
 
 use super::super::error::SessionError;
-use super::{Hub, display_name};
+use super::Hub;
 
 /// What linking a user (or inviting a guest) came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,14 +107,6 @@ fn without_invitations(version: &str) -> bool {
 }
 
 impl Hub {
-    /// The server's name as the user knows it (its Id when unknown).
-    fn server_name(&self, server_id: &str) -> String {
-        self.lock()
-            .saved(server_id)
-            .map(display_name)
-            .unwrap_or_else(|| server_id.to_string())
-    }
-
     /// The web dashboard of a server at the address it was reached on.
     fn dashboard(&self, server_id: &str) -> Option<String> {
         let report = self.report(server_id)?;

@@ -49,6 +49,8 @@
 mod connect;
 mod library;
 mod list;
+mod playback;
+mod remote;
 mod servers;
 // issue 11: the Connect account (sign-up, whoami) and server administration
 mod account;
@@ -81,6 +83,8 @@ use super::store::{
 
 pub use library::Home;
 pub use list::discovered_url;
+pub use playback::{PlayPlan, PlaybackUpdate, Played, StartAt, title_of};
+pub use remote::session_label;
 pub use servers::Probed;
 // issue 11
 pub use account::{CHANGE_PASSWORD_URL, RESET_PASSWORD_URL, SIGN_UP_URL};
@@ -121,6 +125,8 @@ pub enum Event {
     Notice(String),
     /// A refresh has finished: every server answered or timed out.
     Refreshed,
+    /// A playback here moved on: its position, paused or not (for a "now playing" line).
+    Playback(playback::PlaybackUpdate),
 }
 
 /// Where events go: called in the task of the operation that reports them, in order.
@@ -167,6 +173,8 @@ struct Inner {
     refresh_turn: tokio::sync::Mutex<()>,
     /// Refreshes asked for and not started yet (see [`Hub::refresh`]).
     refreshes_wanted: std::sync::atomic::AtomicUsize,
+    /// The stop switch of the playback here, while one runs (see [`Hub::play_here`]).
+    here: Mutex<Option<tokio::sync::watch::Sender<bool>>>,
 }
 
 /// The session layer (cheap to clone: every clone is the same hub).
@@ -374,6 +382,7 @@ impl Hub {
                 }),
                 refresh_turn: tokio::sync::Mutex::new(()),
                 refreshes_wanted: std::sync::atomic::AtomicUsize::new(0),
+                here: Mutex::new(None),
             }),
         })
     }

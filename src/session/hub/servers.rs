@@ -184,6 +184,13 @@ impl Hub {
 
     /// The Id of the saved server `given` names: its Id, else its name, else the start of its
     /// name (any case) when only one server's name starts so.
+    /// The server's name for messages (its Id when it has none).
+    pub(super) fn server_name(&self, server_id: &str) -> String {
+        self.report(server_id)
+            .map(|r| r.name)
+            .unwrap_or_else(|| server_id.to_string())
+    }
+
     pub fn server_named(&self, given: &str) -> Result<String, SessionError> {
         let st = self.lock();
         let servers = &st.creds.servers;

@@ -242,10 +242,11 @@ pub fn item_json(
 pub fn media_source(lib: &Library, item: ItemRef) -> Value {
     let id = lib.id(item);
     let c = container(item).unwrap_or("y4m");
+    let runtime = names::runtime_ticks(lib, item).unwrap_or(0);
     let (prefix, size) = if matches!(item, ItemRef::Track(..)) {
-        ("Audio", crate::sim::media::WAV_LEN)
+        ("Audio", crate::sim::media::wav_len(runtime))
     } else {
-        ("Videos", crate::sim::media::VIDEO_LEN)
+        ("Videos", crate::sim::media::video_len(runtime))
     };
     json!({
         "Protocol": "File",
@@ -287,10 +288,10 @@ fn media_streams(item: ItemRef) -> Value {
     }
     json!([
         {
-            "Codec": "rawvideo", "DisplayTitle": "64x48 raw video", "Width": 64, "Height": 48,
-            "AverageFrameRate": 25.0, "RealFrameRate": 25.0, "IsDefault": true, "IsForced": false,
+            "Codec": "rawvideo", "DisplayTitle": "64x36 raw video (test pattern)", "Width": 64, "Height": 36,
+            "AverageFrameRate": 10.0, "RealFrameRate": 10.0, "IsDefault": true, "IsForced": false,
             "Type": "Video", "Index": 0, "IsExternal": false, "IsTextSubtitleStream": false,
-            "SupportsExternalStream": false, "AspectRatio": "4:3",
+            "SupportsExternalStream": false, "AspectRatio": "16:9",
         },
         {
             "Codec": "srt", "Language": "eng", "DisplayTitle": "English (SRT)",

@@ -14,6 +14,13 @@ use super::{ItemRef, Kind, Library};
 /// 30 days after the library's history starts: when the default watching happened.
 const WATCHED_BASE: i64 = 1_609_459_200 + 30 * 86_400;
 
+/// Below this share of the runtime a stopped playback keeps no resume position.
+pub const MIN_RESUME_PCT: f64 = 5.0;
+/// Past this share of the runtime a stopped playback marks the item played.
+pub const MAX_RESUME_PCT: f64 = 90.0;
+/// Items shorter than this are played, never resumed.
+pub const MIN_RESUME_DURATION_SECS: i64 = 300;
+
 /// The state of one item for one user.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct UserDataState {
@@ -112,6 +119,71 @@ impl UserDataStore {
             }
             self.put(user, leaf, st);
         }
+    }
+
+    /// The server's rules when a client reports playback stopped at `position` (Emby's
+    /// defaults: `MinResumePct` 5, `MaxResumePct` 90, `MinResumeDurationSeconds` 300). Before 5 %
+    /// the resume position is cleared; past 90 % (or at the end, or with no position at all, or
+    /// for an item shorter than five minutes) the item is played and the position cleared;
+    /// in between the position is kept for resuming.
+    pub fn playback_stopped(
+        &mut self,
+        lib: &Library,
+        user: &str,
+        item: ItemRef,
+        position: Option<i64>,
+        when: i64,
+    ) {
+        let mut st = self.get(lib, user, item);
+        let runtime = runtime_ticks(lib, item).unwrap_or(0);
+        let mut played = false;
+        let mut keep = 0;
+        match position {
+            None => played = true,
+            Some(pos) if runtime > 0 => {
+                let pct = pos as f64 * 100.0 / runtime as f64;
+                if pct < MIN_RESUME_PCT {
+                    keep = 0;
+                } else if pct > MAX_RESUME_PCT
+                    || pos >= runtime
+                    || runtime < MIN_RESUME_DURATION_SECS * 10_000_000
+                {
+                    played = true;
+                } else {
+                    keep = pos;
+                }
+            }
+            Some(_) => {}
+        }
+        st.position_ticks = keep;
+        st.last_played = Some(when);
+        if played {
+            st.played = true;
+            st.play_count = st.play_count.saturating_add(1);
+        }
+        self.put(user, item, st);
+    }
+
+    /// A progress report: the resume position follows it (within the resume window), so
+    /// Continue Watching moves while a client plays; played is decided only when it stops.
+    pub fn playback_progress(
+        &mut self,
+        lib: &Library,
+        user: &str,
+        item: ItemRef,
+        position: i64,
+        when: i64,
+    ) {
+        let mut st = self.get(lib, user, item);
+        let runtime = runtime_ticks(lib, item).unwrap_or(0);
+        if runtime >= MIN_RESUME_DURATION_SECS * 10_000_000 {
+            let pct = position as f64 * 100.0 / runtime as f64;
+            if (MIN_RESUME_PCT..=MAX_RESUME_PCT).contains(&pct) {
+                st.position_ticks = position;
+            }
+        }
+        st.last_played = Some(when);
+        self.put(user, item, st);
     }
 
     /// Marks `item` as favourite or not.

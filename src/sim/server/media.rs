@@ -98,8 +98,9 @@ pub fn playback_info(call: &Call, id: &str) -> Reply {
     )
 }
 
-/// `GET /Videos/{Id}/stream[.ext]` and `/Audio/{Id}/stream[.ext]|universal` (token, e.g. `api_key`).
-/// Honours a single `Range: bytes=a-b`.
+/// `GET /Videos/{Id}/stream[.ext]` and `/Audio/{Id}/stream[.ext]|universal` (token, e.g. `api_key`,
+/// or the `X-Emby-Token` header a player was handed). The file lasts the item's runtime and is
+/// generated as it is sent; a single `Range: bytes=a-b` is honoured (players seek with it).
 pub fn stream(call: &Call, id: &str, audio: bool) -> Reply {
     let world = call.shared.world();
     tri!(call.caller(&world));
@@ -109,27 +110,50 @@ pub fn stream(call: &Call, id: &str, audio: bool) -> Reply {
         Some(i) if !audio && matches!(i, ItemRef::Movie(_) | ItemRef::Episode(..)) => i,
         _ => return Reply::not_found("Item"),
     };
+    let runtime = crate::sim::library::names::runtime_ticks(&s.library, item).unwrap_or(0);
     drop(world);
-    let (bytes, ctype) = if matches!(item, ItemRef::Track(..)) {
-        (media::wav_file(), "audio/wav")
+    let is_track = matches!(item, ItemRef::Track(..));
+    let (len, ctype) = if is_track {
+        (media::wav_len(runtime), "audio/wav")
     } else {
-        (media::video_file(), "video/x-yuv4mpeg")
+        (media::video_len(runtime), "video/x-yuv4mpeg")
     };
-    let len = bytes.len();
-    let range = call.req.header("range").and_then(|r| parse_range(r, len));
-    let (status, body, content_range) = match range {
+    let range = call
+        .req
+        .header("range")
+        .and_then(|r| parse_range(r, len as usize));
+    let (status, (from, to), content_range) = match range {
         Some((a, b)) => (
             StatusCode::PARTIAL_CONTENT,
-            bytes[a..=b].to_vec(),
+            (a as u64, b as u64),
             Some(format!("bytes {a}-{b}/{len}")),
         ),
-        None => (StatusCode::OK, bytes, None),
+        None => (StatusCode::OK, (0, len.saturating_sub(1)), None),
     };
-    let mut r = Response::new(Body::from(body));
+    // a block at a time, generated as the player reads
+    const BLOCK: u64 = 256 * 1024;
+    let chunks = futures::stream::unfold(from, move |at| async move {
+        if at > to || len == 0 {
+            return None;
+        }
+        let end = (at + BLOCK - 1).min(to);
+        let bytes = if is_track {
+            media::wav_range(runtime, at, end)
+        } else {
+            media::video_range(runtime, at, end)
+        };
+        Some((
+            Ok::<_, std::convert::Infallible>(axum::body::Bytes::from(bytes)),
+            end + 1,
+        ))
+    });
+    let mut r = Response::new(Body::from_stream(chunks));
     *r.status_mut() = status;
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    let body_len = if len == 0 { 0 } else { to - from + 1 };
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(body_len));
     if let Some(cr) = content_range.and_then(|c| HeaderValue::from_str(&c).ok()) {
         h.insert(header::CONTENT_RANGE, cr);
     }

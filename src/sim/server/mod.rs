@@ -4,6 +4,7 @@
 mod admin;
 mod browse;
 mod media;
+mod sessions;
 mod system;
 mod users;
 
@@ -186,9 +187,13 @@ pub fn dispatch(
         ["shows", _, "episodes"] if get => browse::show_children(&call, req.seg(1), true),
         ["sessions", "logout"] if post => users::logout(&call),
         ["sessions", "capabilities"] | ["sessions", "capabilities", "full"] if post => {
-            users::accept_report(&call)
+            sessions::capabilities(&call)
         }
-        ["sessions", "playing"] | ["sessions", "playing", _] if post => users::accept_report(&call),
+        ["sessions"] if get => sessions::list(&call),
+        ["sessions", "playing"] if post => sessions::report(&call, "start"),
+        ["sessions", "playing", which] if post => sessions::report(&call, which),
+        ["sessions", _, "playing"] if post => sessions::play(&call, req.seg(1)),
+        ["sessions", _, "playing", _] if post => sessions::playstate(&call, req.seg(1), req.seg(3)),
         ["connect", "exchange"] if get => users::exchange(&call),
         ["connect", "pending"] if get => admin::pending(&call),
         ["connect", "pending"] if del => admin::cancel_pending(&call),

@@ -199,13 +199,6 @@ pub fn logout(call: &Call) -> Reply {
     Reply::no_content()
 }
 
-/// Capabilities and playback reports: accepted (204) for a signed-in caller.
-pub fn accept_report(call: &Call) -> Reply {
-    let world = call.shared.world();
-    tri!(call.caller(&world));
-    Reply::no_content()
-}
-
 /// `GET /Connect/Exchange?ConnectUserId=`: the Connect AccessKey (or a session token) is the
 /// token; a session token is issued to the local user linked to that Connect user.
 pub fn exchange(call: &Call) -> Reply {
