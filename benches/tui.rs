@@ -236,6 +236,8 @@ async fn browse_bench() {
             pin_page: "pin".into(),
             demo: None,
             player: Default::default(),
+            config: Default::default(),
+            log: None,
         },
     );
     let mut d = Driver {

@@ -31,6 +31,11 @@ pub struct FileSettings {
     pub theme_preset: Option<Preset>,
     pub theme_colors: Vec<(Role, ratatui::style::Color)>,
     pub images: Option<String>,
+    /// `[player] command`: a command template (checked here, resolved with `--player` and
+    /// `EMBY_TUI_PLAYER` by [`crate::player::PlayerConfig::resolve`]).
+    pub player_command: Option<String>,
+    /// `[player] terminal`: auto, yes or no.
+    pub player_terminal: Option<String>,
     pub connect_url: Option<String>,
     pub head_start_ms: Option<u64>,
     pub local_timeout_ms: Option<u64>,
@@ -63,6 +68,12 @@ pub struct Config {
     pub keymap: Keymap,
     pub theme: Theme,
     pub problems: Vec<Problem>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::defaults(None)
+    }
 }
 
 impl Config {
@@ -108,12 +119,25 @@ impl Config {
     /// Reads `<dir>/config.toml`, creating it (commented, every default) when there is none.
     /// A file that cannot be read is a problem, never an error: the defaults are used.
     pub fn load(dir: &Path, no_color: Option<&str>) -> Config {
+        Config::read(dir, no_color, true)
+    }
+
+    /// [`Config::load`] without creating a missing file (`--demo` reads the user's own file
+    /// for keys and colours but writes nothing outside its throw-away dir).
+    pub fn load_existing(dir: &Path, no_color: Option<&str>) -> Config {
+        Config::read(dir, no_color, false)
+    }
+
+    fn read(dir: &Path, no_color: Option<&str>, create: bool) -> Config {
         let path = dir.join(FILE_NAME);
         match std::fs::read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => Config::from_text(&text, Some(path), no_color),
                 Err(_) => Config::unreadable(path, "is not UTF-8 text", no_color),
             },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !create => {
+                Config::from_text("", Some(path), no_color)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let created = crate::session::files::create_private_dir(dir).and_then(|()| {
                     crate::session::files::create_once(dir, FILE_NAME, template().as_bytes())
@@ -146,6 +170,8 @@ pub struct Resolved {
     pub local_timeout_ms: u64,
     pub remote_timeout_ms: u64,
     pub images: String,
+    pub player_command: String,
+    pub player_terminal: String,
     pub log_level: Level,
 }
 
@@ -157,6 +183,8 @@ impl Resolved {
             local_timeout_ms: 3000,
             remote_timeout_ms: 6000,
             images: "auto".into(),
+            player_command: crate::player::template::DEFAULT_TEMPLATE.into(),
+            player_terminal: "auto".into(),
             log_level: Level::Info,
         }
     }
@@ -249,6 +277,18 @@ fn render(keymap: &Keymap, theme: &Theme, r: &Resolved, commented: bool) -> Stri
     );
     let _ = write!(
         out,
+        "\n[player]\n\
+         # The player here: split like a shell line (no shell runs it); placeholders {{url}},\n\
+         # {{title}}, {{start}} (seconds), {{ipc}} (mpv's JSON IPC socket; without {{url}} the token\n\
+         # goes over it, never on a command line) (--player, EMBY_TUI_PLAYER).\n\
+         {c}command = {}\n\
+         # Whether it takes this terminal: auto, yes or no (EMBY_TUI_PLAYER_TERMINAL).\n\
+         {c}terminal = {}\n",
+        quote(&r.player_command),
+        quote(&r.player_terminal)
+    );
+    let _ = write!(
+        out,
         "\n[network]\n\
          # The Emby Connect service (--connect-url, EMBY_TUI_CONNECT_URL).\n\
          {c}connect_url = {}\n\
@@ -322,7 +362,7 @@ pub fn parse(text: &str) -> (FileSettings, Vec<Problem>) {
             problem(
                 line,
                 format!(
-                    "`{name}` is not a table; the tables are keys, theme, images, network and log"
+                    "`{name}` is not a table; the tables are keys, theme, images, player, network and log"
                 ),
             );
             continue;
@@ -419,6 +459,25 @@ pub fn parse(text: &str) -> (FileSettings, Vec<Problem>) {
                     }
                 }
             }
+            "player" => {
+                for (key, line, item) in entries {
+                    let Some(value) = item.as_str() else {
+                        problem(line, format!("`{key}` is a text value in quotes"));
+                        continue;
+                    };
+                    match key.as_str() {
+                        "command" => match crate::player::PlayerTemplate::parse(value) {
+                            Ok(_) => settings.player_command = Some(value.to_string()),
+                            Err(e) => problem(line, format!("{e}; the default (mpv) is used")),
+                        },
+                        "terminal" => match value.parse::<crate::player::TerminalUse>() {
+                            Ok(_) => settings.player_terminal = Some(value.to_string()),
+                            Err(e) => problem(line, format!("{e}; auto is used")),
+                        },
+                        _ => problem(line, unknown(&key, "player", "command, terminal")),
+                    }
+                }
+            }
             "log" => {
                 for (key, line, item) in entries {
                     if key != "level" {
@@ -438,7 +497,7 @@ pub fn parse(text: &str) -> (FileSettings, Vec<Problem>) {
             other => problem(
                 line,
                 format!(
-                    "there is no [{other}] table; the tables are keys, theme, images, network and log"
+                    "there is no [{other}] table; the tables are keys, theme, images, player, network and log"
                 ),
             ),
         }

@@ -41,9 +41,12 @@ pub fn throwaway_dir() -> anyhow::Result<tempfile::TempDir> {
 
 /// Run the demo until the user quits, with `dir` (from [`throwaway_dir`]) as its config dir;
 /// the simulator goes with it.
-pub async fn run(global: &GlobalOptions, dir: &tempfile::TempDir) -> anyhow::Result<()> {
-    let player =
-        crate::player::PlayerConfig::resolve(None, None, None).map_err(anyhow::Error::msg)?;
+pub async fn run(
+    global: &GlobalOptions,
+    dir: &tempfile::TempDir,
+    log: std::sync::Arc<crate::app::log::RecentLog>,
+) -> anyhow::Result<()> {
+    let player = global.player(None)?;
     let scenario = Scenario::from_toml_str(DEMO_SCENARIO).context("the demo scenario")?;
     let sim = Sim::start(scenario)
         .await
@@ -68,6 +71,8 @@ pub async fn run(global: &GlobalOptions, dir: &tempfile::TempDir) -> anyhow::Res
         pin_page: sim.pin_page_url(),
         demo: Some(hint(&sim.pin_page_url())),
         player,
+        config: global.config.clone(),
+        log: Some(log),
     };
     let result = tui::run(cfg, setup).await;
     sim.shutdown().await;

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod emby;
+pub mod logging;
 pub mod player;
 pub mod session;
 pub mod sim;

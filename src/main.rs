@@ -1,46 +1,38 @@
 //! emby-tui: parse the command line, then run a one-shot command (or, with none, the terminal UI).
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use emby_tui::app::log::{Level, RecentLog};
 use emby_tui::cli::{self, Cli};
 use emby_tui::emby::text::strip_controls;
 
-/// Log to a file (never to the screen): `<config dir>/emby-tui.log` when --config-dir is given,
-/// else the platform data dir. Level from RUST_LOG (default info). Failing to open it is not fatal.
-///
-/// The directory is created private (0700) and the file owner-only (0600) before anything is
-/// written: it is often the config dir, which holds the credentials.
-fn init_logging(dir: Option<&std::path::Path>, global: &cli::args::GlobalOptions) {
+/// Log to a file (never to the screen) and to the recent lines of the log pane:
+/// `<config dir>/emby-tui.log` when --config-dir is given (or `dir`, the demo's), else the
+/// platform data dir. Level from RUST_LOG, else config.toml's `[log] level` (default info).
+fn init_logging(
+    dir: Option<&std::path::Path>,
+    global: &cli::args::GlobalOptions,
+) -> Arc<RecentLog> {
     let dir = dir
         .map(std::path::Path::to_path_buf)
         .or_else(|| global.config_dir.clone())
         .or_else(|| {
             directories::ProjectDirs::from("", "", "emby-tui").map(|p| p.data_dir().to_path_buf())
         });
-    let Some(dir) = dir else { return };
-    if emby_tui::session::files::create_private_dir(&dir).is_err() {
-        return;
-    }
-    let Ok(file) = emby_tui::session::files::open_private_append(&dir.join("emby-tui.log")) else {
-        return;
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(file))
-        .try_init();
+    let level = global.config.file.log_level.unwrap_or(Level::Info);
+    emby_tui::logging::init(dir.as_deref(), level)
 }
 
 /// The terminal UI on the real (or configured) Emby Connect and LAN.
-async fn terminal_ui(global: &cli::args::GlobalOptions) -> anyhow::Result<()> {
+async fn terminal_ui(global: &cli::args::GlobalOptions, log: Arc<RecentLog>) -> anyhow::Result<()> {
     let cfg = cli::session_config(global)?;
     let setup = emby_tui::tui::Setup {
         pin_page: cli::pin_page(&global.connect_url),
         demo: None,
-        player: emby_tui::player::PlayerConfig::resolve(None, None, None)
-            .map_err(anyhow::Error::msg)?,
+        player: global.player(None)?,
+        config: global.config.clone(),
+        log: Some(log),
     };
     emby_tui::tui::run(cfg, setup).await
 }
@@ -59,7 +51,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    init_logging(demo_dir.as_ref().map(|d| d.path()), &cli.global);
+    let log = init_logging(demo_dir.as_ref().map(|d| d.path()), &cli.global);
     // thousands of saved servers need more than the usual soft limit of 1024 open files
     emby_tui::session::limits::raise_open_files_limit();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -71,9 +63,9 @@ fn main() -> ExitCode {
     };
     let Some(command) = cli.command else {
         let result = if let Some(dir) = &demo_dir {
-            runtime.block_on(emby_tui::demo::run(&cli.global, dir))
+            runtime.block_on(emby_tui::demo::run(&cli.global, dir, log))
         } else {
-            runtime.block_on(terminal_ui(&cli.global))
+            runtime.block_on(terminal_ui(&cli.global, log))
         };
         return match result {
             Ok(()) => ExitCode::SUCCESS,

@@ -520,6 +520,10 @@ pub struct Setup {
     pub demo: Option<app::signin::DemoHint>,
     /// How this box plays (see [`crate::player::PlayerConfig::resolve`]).
     pub player: crate::player::PlayerConfig,
+    /// config.toml as read: keys, colours, and its problems (shown once, at start).
+    pub config: crate::config::Config,
+    /// The recent log lines for the log pane (None: no log).
+    pub log: Option<std::sync::Arc<app::log::RecentLog>>,
 }
 
 /// The screen the UI last closed on (None when there is none, or it is unusable).
@@ -544,6 +548,21 @@ pub fn initial_state(snapshot: crate::session::Snapshot, setup: Setup) -> State 
     let mut state = State::new(setup.pin_page);
     state.signin.demo = setup.demo;
     state.player = setup.player;
+    state.keymap = std::sync::Arc::new(setup.config.keymap);
+    state.theme = setup.config.theme;
+    state.log = setup.log;
+    if !setup.config.problems.is_empty() {
+        let lines = setup
+            .config
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        state.overlay = Some(app::Overlay::Notice {
+            title: "config.toml: the defaults are used for these".into(),
+            lines,
+        });
+    }
     app::update(
         &mut state,
         Action::Started {

@@ -49,6 +49,8 @@ impl Harness {
                 pin_page: sim.pin_page_url(),
                 demo: None,
                 player: Default::default(),
+                config: Default::default(),
+                log: None,
             },
         );
         state.size = (120, 40);

@@ -43,6 +43,8 @@ impl Harness {
                 pin_page: sim.pin_page_url(),
                 demo: None,
                 player,
+                config: Default::default(),
+                log: None,
             },
         );
         state.size = (120, 40);

@@ -995,3 +995,150 @@ fn now_playing_line_of_a_player_with_its_own_window() {
     );
     insta::assert_snapshot!(draw(&s));
 }
+
+// ---- config.toml, the theme and the log pane (issue 13) ----
+
+/// A State as the terminal UI starts it with this config.toml.
+fn with_config(mut s: State, text: &str, no_color: Option<&str>) -> State {
+    let config = emby_tui::config::Config::from_text(text, None, no_color);
+    s.keymap = std::sync::Arc::new(config.keymap);
+    s.theme = config.theme;
+    s
+}
+
+/// A remapped key does what it is mapped to, its old key no longer does, and the help page and
+/// the status line show the new key.
+#[test]
+fn a_remapped_key_works_and_help_and_the_status_line_show_it() {
+    let mut s = with_config(
+        session_with_home(),
+        "[keys]\nsearch = \"ctrl-f\"\nhelp = [\"f1\", \"?\"]\n",
+        None,
+    );
+    key(&mut s, KeyCode::Char('/'));
+    assert!(s.overlay.is_none(), "the old key no longer searches");
+    ctrl(&mut s, 'f');
+    assert!(
+        matches!(s.overlay, Some(emby_tui::app::Overlay::Search(_))),
+        "the new key searches"
+    );
+    key(&mut s, KeyCode::Esc);
+    let screen = draw(&s);
+    assert!(screen.contains("C-f search"), "status line:\n{screen}");
+    key(&mut s, KeyCode::F(1));
+    let help = draw(&s);
+    assert!(
+        help.contains("C-f                         search"),
+        "{help}"
+    );
+    assert!(
+        !help.contains("/                           search"),
+        "{help}"
+    );
+    insta::assert_snapshot!(help);
+}
+
+/// Each bad entry of config.toml is said once, on screen, with its line; the app goes on.
+#[test]
+fn config_problems_are_shown_once_with_their_lines() {
+    let config = emby_tui::config::Config::from_text(
+        "[keys]\nquit = \"x\"\njump = \"j\"\n\n[theme]\nerror = \"blurple\"\n",
+        None,
+        None,
+    );
+    let mut s = emby_tui::tui::initial_state(
+        emby_tui::session::Snapshot::default(),
+        emby_tui::tui::Setup {
+            pin_page: "https://emby.media/pin".into(),
+            demo: None,
+            player: Default::default(),
+            config,
+            log: None,
+        },
+    );
+    act(&mut s, Action::Resize(100, 30));
+    let screen = draw(&s);
+    assert!(
+        screen.contains("config.toml line 3: `jump` is not a command"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("config.toml line 6: `blurple` is not a colour"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+    // any key closes it, and the good entry is in force
+    key(&mut s, KeyCode::Char('j'));
+    assert!(s.overlay.is_none());
+    key(&mut s, KeyCode::Esc); // to the servers pane (the sign-in fields take letters)
+    key(&mut s, KeyCode::Char('q'));
+    assert!(!s.quit, "q no longer quits");
+    key(&mut s, KeyCode::Char('x'));
+    assert!(s.quit, "x quits, as the file says");
+}
+
+#[test]
+fn the_log_pane_shows_the_file_and_the_lines_at_the_level_chosen() {
+    let log = emby_tui::app::log::RecentLog::new(
+        100,
+        Some(std::path::PathBuf::from(
+            "/home/ann/.local/share/emby-tui/emby-tui.log",
+        )),
+    );
+    log.push("2026-12-02T05:00:00.000Z  INFO emby_tui::session::hub::list: refresh started\n");
+    log.push("2026-12-02T05:00:00.120Z DEBUG emby_tui::session::race: lan answered ms=12\n");
+    log.push(
+        "2026-12-02T05:00:03.010Z  WARN emby_tui::session::hub::servers: reach failed server=Attic error=connection refused\n",
+    );
+    log.push("2026-12-02T05:00:03.200Z ERROR emby_tui::worker: a request failed\n");
+    let mut s = session_with_home();
+    s.log = Some(std::sync::Arc::new(log));
+    key(&mut s, KeyCode::Char('L'));
+    let info = draw(&s);
+    assert!(
+        info.contains("File: /home/ann/.local/share/emby-tui/emby-tui.log"),
+        "{info}"
+    );
+    assert!(
+        info.contains("refresh started") && !info.contains("lan answered"),
+        "{info}"
+    );
+    insta::assert_snapshot!(info);
+    // f steps the level: error, then warn, ...
+    for _ in 0..4 {
+        key(&mut s, KeyCode::Char('f'));
+    }
+    let warn = draw(&s);
+    assert!(warn.contains("warn and above"), "{warn}");
+    assert!(
+        warn.contains("reach failed") && !warn.contains("refresh started"),
+        "{warn}"
+    );
+    key(&mut s, KeyCode::Esc);
+    assert!(s.overlay.is_none());
+}
+
+/// NO_COLOR: not one cell is coloured, on any pane drawn here.
+#[test]
+fn no_color_draws_without_colour() {
+    let colours = |s: &State| {
+        let mut t = Terminal::new(TestBackend::new(s.size.0, s.size.1)).unwrap();
+        t.draw(|f| emby_tui::ui::draw(f, s)).unwrap();
+        t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .filter(|c| {
+                c.fg != ratatui::style::Color::Reset || c.bg != ratatui::style::Color::Reset
+            })
+            .count()
+    };
+    let coloured = session_with_home();
+    assert!(colours(&coloured) > 0, "the dark theme colours something");
+    let mut plain = with_config(session_with_home(), "", Some("1"));
+    assert_eq!(colours(&plain), 0);
+    key(&mut plain, KeyCode::Char('?'));
+    assert_eq!(colours(&plain), 0);
+    let servers = with_config(started(servers()), "", Some("1"));
+    assert_eq!(colours(&servers), 0);
+}

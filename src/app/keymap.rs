@@ -30,6 +30,10 @@ pub enum Mode {
     Remote,
     /// The stream URL box.
     StreamUrl,
+    /// The recent lines of the log.
+    Log,
+    /// Something to read once (problems of config.toml); any key closes it.
+    Notice,
 }
 
 impl Mode {
@@ -73,6 +77,8 @@ impl Mode {
             Mode::PlayMenu => "Play menu",
             Mode::Remote => "Remote control",
             Mode::StreamUrl => "Stream URL",
+            Mode::Log => "Log",
+            Mode::Notice => "Notice",
         }
     }
 
@@ -94,11 +100,13 @@ impl Mode {
             Mode::PlayMenu => "play_menu",
             Mode::Remote => "remote",
             Mode::StreamUrl => "stream_url",
+            Mode::Log => "log",
+            Mode::Notice => "notice",
         }
     }
 
     /// Every mode with a keymap, in the order the config file lists them.
-    pub const WITH_KEYS: [Mode; 15] = [
+    pub const WITH_KEYS: [Mode; 17] = [
         Mode::SignIn,
         Mode::Servers,
         Mode::Session,
@@ -114,6 +122,8 @@ impl Mode {
         Mode::PlayMenu,
         Mode::Remote,
         Mode::StreamUrl,
+        Mode::Log,
+        Mode::Notice,
     ];
 
     pub fn from_config_name(name: &str) -> Option<Mode> {
@@ -211,12 +221,14 @@ pub enum Command {
     PrevItem,
     /// Put the stream URL on the terminal's clipboard again.
     CopyAgain,
+    /// The recent lines of the log.
+    Log,
 }
 
 impl Command {
     /// Every command that has a name in the config file's `[keys]` table (`Tab(n)` is the
     /// digits 1-9 and has none).
-    pub const NAMED: [Command; 60] = [
+    pub const NAMED: [Command; 61] = [
         Command::Quit,
         Command::Help,
         Command::Up,
@@ -276,6 +288,7 @@ impl Command {
         Command::NextItem,
         Command::PrevItem,
         Command::CopyAgain,
+        Command::Log,
         Command::Tab(0),
     ];
 
@@ -342,6 +355,7 @@ impl Command {
             Command::NextItem => "next_item",
             Command::PrevItem => "previous_item",
             Command::CopyAgain => "copy_again",
+            Command::Log => "log",
         }
     }
 
@@ -461,6 +475,7 @@ const SERVERS: &[Binding] = &[
         "Emby Connect account",
         false,
     ),
+    b(&[ch('L')], C::Log, "the log of this run", false),
 ];
 
 const SESSION: &[Binding] = &[
@@ -539,6 +554,45 @@ const SESSION: &[Binding] = &[
         "administer this server (administrators)",
         false,
     ),
+    b(&[ch('L')], C::Log, "the log of this run", false),
+];
+
+const LOG: &[Binding] = &[
+    b(&[ch('j'), code(K::Down)], C::Down, "scroll down", false),
+    b(&[ch('k'), code(K::Up)], C::Up, "scroll up", false),
+    b(
+        &[code(K::PageDown), ctrl('d')],
+        C::PageDown,
+        "page down",
+        false,
+    ),
+    b(&[code(K::PageUp), ctrl('u')], C::PageUp, "page up", false),
+    b(&[ch('g'), code(K::Home)], C::Top, "oldest", false),
+    b(
+        &[ch('G'), code(K::End)],
+        C::Bottom,
+        "newest (and follow)",
+        false,
+    ),
+    b(
+        &[ch('f')],
+        C::Filter,
+        "level: error, warn, info, debug, trace",
+        true,
+    ),
+    b(&[code(K::Esc), ch('q'), ch('L')], C::Cancel, "close", true),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
+const NOTICE: &[Binding] = &[
+    b(
+        &[code(K::Esc), code(K::Enter)],
+        C::Cancel,
+        "close (any key)",
+        true,
+    ),
+    b(&[ctrl('c')], C::Quit, "quit", false),
 ];
 
 const PLAY_MENU: &[Binding] = &[
@@ -720,6 +774,8 @@ pub fn default_bindings(mode: Mode) -> &'static [Binding] {
         Mode::PlayMenu => PLAY_MENU,
         Mode::Remote => REMOTE,
         Mode::StreamUrl => STREAM_URL,
+        Mode::Log => LOG,
+        Mode::Notice => NOTICE,
     }
 }
 

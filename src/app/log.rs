@@ -105,6 +105,52 @@ impl RecentLog {
     }
 }
 
+/// The log pane: which levels it shows and how far up from the newest line it is scrolled
+/// (0: it follows the newest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogView {
+    pub level: Level,
+    pub up: usize,
+}
+
+impl Default for LogView {
+    fn default() -> Self {
+        LogView {
+            level: Level::Info,
+            up: 0,
+        }
+    }
+}
+
+impl LogView {
+    /// A key of the pane; `page` is how many lines it shows. Returns false when it closes.
+    pub fn command(&mut self, cmd: super::Command, page: usize) -> bool {
+        use super::Command as C;
+        match cmd {
+            C::Up => self.up = self.up.saturating_add(1),
+            C::Down => self.up = self.up.saturating_sub(1),
+            C::PageUp => self.up = self.up.saturating_add(page.max(1)),
+            C::PageDown => self.up = self.up.saturating_sub(page.max(1)),
+            C::Top => self.up = usize::MAX,
+            C::Bottom => self.up = 0,
+            C::Filter => {
+                self.level = self.level.next();
+                self.up = 0;
+            }
+            C::Cancel => return false,
+            _ => {}
+        }
+        true
+    }
+
+    /// The lines on screen: `page` of them, ending `up` lines before the newest (clamped).
+    pub fn window<'a>(&self, lines: &'a [LogLine], page: usize) -> &'a [LogLine] {
+        let up = self.up.min(lines.len().saturating_sub(page));
+        let end = lines.len() - up;
+        &lines[end.saturating_sub(page)..end]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +181,29 @@ mod tests {
         let log = RecentLog::new(10, None);
         log.push("t  WARN x: name=\u{1b}[31mred\u{7}\n");
         assert!(!log.lines_at(Level::Trace)[0].text.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn the_pane_follows_the_newest_lines_until_scrolled_and_clamps() {
+        let lines: Vec<LogLine> = (0..10)
+            .map(|i| LogLine {
+                level: Level::Info,
+                text: i.to_string(),
+            })
+            .collect();
+        let mut v = LogView::default();
+        let text = |v: &LogView| -> Vec<String> {
+            v.window(&lines, 3).iter().map(|l| l.text.clone()).collect()
+        };
+        assert_eq!(text(&v), ["7", "8", "9"]);
+        v.command(super::super::Command::Up, 3);
+        assert_eq!(text(&v), ["6", "7", "8"]);
+        v.command(super::super::Command::Top, 3);
+        assert_eq!(text(&v), ["0", "1", "2"]);
+        v.command(super::super::Command::Bottom, 3);
+        assert_eq!(text(&v), ["7", "8", "9"]);
+        assert!(!v.command(super::super::Command::Cancel, 3));
+        assert_eq!(v.window(&lines[..2], 3).len(), 2);
     }
 
     #[test]

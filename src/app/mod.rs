@@ -59,6 +59,13 @@ pub enum Overlay {
     Account(account::AccountView),
     /// A server's administration view.
     Admin(Box<admin::AdminView>),
+    /// The recent lines of this run's log.
+    Log(log::LogView),
+    /// Something to read once (the problems of config.toml); any key closes it.
+    Notice {
+        title: String,
+        lines: Vec<String>,
+    },
     /// Resume or start over, then here, another device, or a copied stream URL.
     Play(play::PlayMenu),
     /// Another device: what it plays, where, and its controls.
@@ -140,6 +147,10 @@ pub struct State {
     pub clipboard: Option<crate::emby::Secret>,
     /// A sentence about playing, shown in the message row of any pane.
     pub notice: Option<Message>,
+    /// The colour of each role (config.toml's `[theme]`, NO_COLOR).
+    pub theme: theme::Theme,
+    /// The recent lines of the log, for the log pane (None: no log).
+    pub log: Option<Arc<log::RecentLog>>,
 }
 
 impl State {
@@ -165,6 +176,8 @@ impl State {
             playing: None,
             clipboard: None,
             notice: None,
+            theme: theme::Theme::default(),
+            log: None,
         }
     }
 
@@ -199,7 +212,7 @@ impl State {
             .status_hints(self.mode())
             .into_iter()
             .filter(|(cmd, _, _)| !(details_of_a_leaf && *cmd == Command::Open))
-            .filter(|(cmd, _, _)| a_list || !list_only(*cmd))
+            .filter(|(cmd, _, _)| a_list || self.mode() != Mode::Session || !list_only(*cmd))
             .map(|(_, key, help)| (key, help))
             .collect()
     }
@@ -213,6 +226,8 @@ impl State {
     pub fn mode(&self) -> Mode {
         match &self.overlay {
             Some(Overlay::Help { .. }) => Mode::Help,
+            Some(Overlay::Log(_)) => Mode::Log,
+            Some(Overlay::Notice { .. }) => Mode::Notice,
             Some(Overlay::Search(_)) => Mode::Search,
             Some(Overlay::Confirm(_)) => Mode::Confirm,
             Some(Overlay::Years(_)) => Mode::Years,
@@ -344,6 +359,7 @@ fn global(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
         // issue 11
         Command::Account => return Some(account::open(state)),
         Command::Admin if state.pane == Pane::Session => return Some(admin::open(state)),
+        Command::Log => state.overlay = Some(Overlay::Log(log::LogView::default())),
         _ => return None,
     }
     Some(Vec::new())
@@ -357,6 +373,24 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
     }
     let mode = state.mode();
     match mode {
+        Mode::Log => {
+            let page = usize::from(state.size.1.saturating_sub(6));
+            if cmd == Command::Quit {
+                state.quit = true;
+            } else if let Some(Overlay::Log(v)) = &mut state.overlay
+                && !v.command(cmd, page)
+            {
+                state.overlay = None;
+            }
+            Vec::new()
+        }
+        Mode::Notice => {
+            if cmd == Command::Quit {
+                state.quit = true;
+            }
+            state.overlay = None;
+            Vec::new()
+        }
         Mode::Help => {
             if let Some(Overlay::Help { scroll, .. }) = &mut state.overlay {
                 match cmd {
@@ -517,7 +551,12 @@ fn mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
             };
             if matches!(
                 mode,
-                Mode::Servers | Mode::Session | Mode::Help | Mode::Invitations | Mode::Admin
+                Mode::Servers
+                    | Mode::Session
+                    | Mode::Help
+                    | Mode::Invitations
+                    | Mode::Admin
+                    | Mode::Log
             ) {
                 let mut effects = Vec::new();
                 for _ in 0..3 {
@@ -694,8 +733,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 {
                     admin::toggle(state);
                 }
-            } else if state.overlay.is_some() && matches!(mode, Mode::Help | Mode::Confirm) {
-                // any key closes help; any key but a yes is a no
+            } else if state.overlay.is_some()
+                && matches!(mode, Mode::Help | Mode::Confirm | Mode::Notice)
+            {
+                // any key closes help and a notice; any key but a yes is a no
                 state.overlay = None;
             }
             Vec::new()

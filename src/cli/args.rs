@@ -93,15 +93,35 @@ pub struct GlobalOptions {
     remote_timeout_option: Option<u64>,
     #[arg(skip)]
     pub remote_timeout_ms: u64,
+    /// Draw no posters (the same as `[images] mode = "off"` in config.toml).
+    #[arg(long, global = true)]
+    pub no_images: bool,
+    /// How posters are drawn: --no-images, else config.toml's `[images] mode`, else auto.
+    #[arg(skip)]
+    pub images: String,
+    /// config.toml as read (keys, colours, player, its problems); the defaults when there is
+    /// none or a test parses words.
+    #[arg(skip)]
+    pub config: crate::config::Config,
 }
 
 impl Cli {
-    /// Parses the command line, then fills the global options not given from the environment;
-    /// exits with status 2 on a usage error (a bad value in the environment included).
+    /// Parses the command line, reads config.toml (from --config-dir or EMBY_TUI_CONFIG_DIR,
+    /// else the platform's config dir; created commented on a first run, only read by --demo),
+    /// then fills the global options not given from the environment, then the file; exits with
+    /// status 2 on a usage error (a bad value in the environment included).
     pub fn parse_with_env() -> Cli {
         use clap::CommandFactory;
+        let env = |k: &str| std::env::var(k).ok();
         let mut cli = <Cli as Parser>::parse();
-        if let Err(message) = cli.global.resolve(|k| std::env::var(k).ok()) {
+        cli.global.resolve_dirs(env);
+        let no_color = std::env::var("NO_COLOR").ok();
+        cli.global.config = match cli.global.config_dir() {
+            Ok(dir) if cli.demo => crate::config::Config::load_existing(&dir, no_color.as_deref()),
+            Ok(dir) => crate::config::Config::load(&dir, no_color.as_deref()),
+            Err(_) => crate::config::Config::defaults(no_color.as_deref()),
+        };
+        if let Err(message) = cli.global.resolve(env) {
             Cli::command()
                 .error(clap::error::ErrorKind::ValueValidation, message)
                 .exit();
@@ -109,35 +129,50 @@ impl Cli {
         cli
     }
 
-    /// [`Self::parse_with_env`] on given words and variables (tests).
+    /// [`Self::parse_with_env`] on given words, variables and config file text (tests).
     pub fn try_parse_with(
         words: &[&str],
         env: impl Fn(&str) -> Option<String>,
+        config: &str,
     ) -> Result<Cli, String> {
         let mut cli = <Cli as Parser>::try_parse_from(words).map_err(|e| e.to_string())?;
+        cli.global.resolve_dirs(&env);
+        cli.global.config = crate::config::Config::from_text(config, None, None);
         cli.global.resolve(env)?;
         Ok(cli)
     }
 }
 
 impl GlobalOptions {
-    /// Fills what was not given on the command line from `env`, then the defaults.
-    pub fn resolve(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), String> {
-        fn number(
-            given: Option<u64>,
-            var: &str,
-            env: &impl Fn(&str) -> Option<String>,
-            default: u64,
-        ) -> Result<u64, String> {
-            match (given, env(var)) {
-                (Some(n), _) => Ok(n),
-                (None, Some(v)) => v
-                    .trim()
-                    .parse()
-                    .map_err(|_| format!("{var}={v:?} is not a whole number of milliseconds")),
-                (None, None) => Ok(default),
-            }
+    /// The config dir: `--config-dir` (or EMBY_TUI_CONFIG_DIR), else the platform's (e.g.
+    /// ~/.config/emby-tui).
+    pub fn config_dir(&self) -> anyhow::Result<PathBuf> {
+        if let Some(d) = &self.config_dir {
+            return Ok(d.clone());
         }
+        directories::ProjectDirs::from("", "", "emby-tui")
+            .map(|p| p.config_dir().to_path_buf())
+            .ok_or_else(|| {
+                anyhow::anyhow!("no home directory to keep the configuration in; pass --config-dir")
+            })
+    }
+
+    /// How this box plays: `--player` (of `play`), `EMBY_TUI_PLAYER`, config.toml, else mpv.
+    pub fn player(
+        &self,
+        command_line: Option<&str>,
+    ) -> anyhow::Result<crate::player::PlayerConfig> {
+        let file = &self.config.file;
+        crate::player::PlayerConfig::resolve(
+            command_line,
+            file.player_command.as_deref(),
+            file.player_terminal.as_deref(),
+        )
+        .map_err(anyhow::Error::msg)
+    }
+
+    /// The config and cache dirs: the command line, else the environment.
+    pub fn resolve_dirs(&mut self, env: impl Fn(&str) -> Option<String>) {
         self.config_dir = self.config_dir.take().or_else(|| {
             env("EMBY_TUI_CONFIG_DIR")
                 .filter(|v| !v.is_empty())
@@ -148,6 +183,29 @@ impl GlobalOptions {
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
         });
+    }
+
+    /// Fills what was not given on the command line from `env`, then from config.toml (in
+    /// [`Self::config`]), then the defaults.
+    pub fn resolve(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), String> {
+        fn number(
+            given: Option<u64>,
+            var: &str,
+            env: &impl Fn(&str) -> Option<String>,
+            file: Option<u64>,
+            default: u64,
+        ) -> Result<u64, String> {
+            match (given, env(var)) {
+                (Some(n), _) => Ok(n),
+                (None, Some(v)) => v
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("{var}={v:?} is not a whole number of milliseconds")),
+                (None, None) => Ok(file.unwrap_or(default)),
+            }
+        }
+        self.resolve_dirs(&env);
+        let file = &self.config.file;
         self.network = self
             .network
             .take()
@@ -156,20 +214,35 @@ impl GlobalOptions {
             .connect_url_option
             .clone()
             .or_else(|| env("EMBY_TUI_CONNECT_URL").filter(|v| !v.is_empty()))
+            .or_else(|| file.connect_url.clone())
             .unwrap_or_else(|| crate::emby::connect::DEFAULT_CONNECT_URL.to_string());
-        self.head_start_ms = number(self.head_start_option, "EMBY_TUI_HEAD_START_MS", &env, 200)?;
+        let defaults = crate::config::Resolved::defaults();
+        self.head_start_ms = number(
+            self.head_start_option,
+            "EMBY_TUI_HEAD_START_MS",
+            &env,
+            file.head_start_ms,
+            defaults.head_start_ms,
+        )?;
         self.local_timeout_ms = number(
             self.local_timeout_option,
             "EMBY_TUI_LOCAL_TIMEOUT_MS",
             &env,
-            3000,
+            file.local_timeout_ms,
+            defaults.local_timeout_ms,
         )?;
         self.remote_timeout_ms = number(
             self.remote_timeout_option,
             "EMBY_TUI_REMOTE_TIMEOUT_MS",
             &env,
-            6000,
+            file.remote_timeout_ms,
+            defaults.remote_timeout_ms,
         )?;
+        self.images = if self.no_images {
+            "off".into()
+        } else {
+            file.images.clone().unwrap_or(defaults.images)
+        };
         Ok(())
     }
 }
@@ -342,6 +415,18 @@ pub enum Command {
         /// The item's Id.
         item_id: String,
     },
+    /// config.toml: where it is, and the configuration in force.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum ConfigCommand {
+    /// Print where config.toml is (it is created, every key commented, on a first run).
+    Path,
+    /// Print the configuration in force as TOML: every key, the defaults filled in, the
+    /// command line and environment applied; saved as config.toml it gives the same again.
+    Show,
 }
 
 #[derive(Debug, Subcommand)]
@@ -502,6 +587,7 @@ mod tests {
                 "logout",
             ],
             |_| None,
+            "",
         )
         .unwrap();
         assert_eq!(cli.global.connect_url, "http://127.0.0.1:9/service/");
@@ -586,7 +672,7 @@ mod tests {
             "EMBY_TUI_CONNECT_URL" => Some("http://env/service/".to_string()),
             _ => None,
         };
-        let cli = Cli::try_parse_with(&["emby-tui", "servers"], env).unwrap();
+        let cli = Cli::try_parse_with(&["emby-tui", "servers"], env, "").unwrap();
         assert_eq!(cli.global.config_dir, Some(PathBuf::from("/env/dir")));
         assert_eq!(cli.global.head_start_ms, 75);
         assert_eq!(cli.global.connect_url, "http://env/service/");
@@ -601,15 +687,41 @@ mod tests {
                 "5",
             ],
             env,
+            "",
         )
         .unwrap();
         assert_eq!(cli.global.config_dir, Some(PathBuf::from("/cli")));
         assert_eq!(cli.global.head_start_ms, 5);
-        let bad = Cli::try_parse_with(&["emby-tui", "servers"], |k| {
-            (k == "EMBY_TUI_LOCAL_TIMEOUT_MS").then(|| "soon".to_string())
-        })
+        let bad = Cli::try_parse_with(
+            &["emby-tui", "servers"],
+            |k| (k == "EMBY_TUI_LOCAL_TIMEOUT_MS").then(|| "soon".to_string()),
+            "",
+        )
         .unwrap_err();
         assert!(bad.contains("EMBY_TUI_LOCAL_TIMEOUT_MS"), "{bad}");
+    }
+
+    /// The command line wins over the environment, which wins over config.toml, which wins
+    /// over the defaults.
+    #[test]
+    fn the_config_file_fills_what_the_command_line_and_environment_left_out() {
+        let file = "[network]\nhead_start_ms = 90\nlocal_timeout_ms = 900\n\
+                    connect_url = \"http://file/service/\"\n[images]\nmode = \"halfblocks\"\n";
+        let env = |k: &str| (k == "EMBY_TUI_LOCAL_TIMEOUT_MS").then(|| "700".to_string());
+        let cli = Cli::try_parse_with(&["emby-tui", "servers"], env, file).unwrap();
+        assert_eq!(cli.global.head_start_ms, 90);
+        assert_eq!(cli.global.local_timeout_ms, 700);
+        assert_eq!(cli.global.remote_timeout_ms, 6000);
+        assert_eq!(cli.global.connect_url, "http://file/service/");
+        assert_eq!(cli.global.images, "halfblocks");
+        let cli = Cli::try_parse_with(
+            &["emby-tui", "servers", "--head-start-ms", "5", "--no-images"],
+            env,
+            file,
+        )
+        .unwrap();
+        assert_eq!(cli.global.head_start_ms, 5);
+        assert_eq!(cli.global.images, "off");
     }
 
     #[test]

@@ -5,11 +5,11 @@ use serde::Serialize;
 
 use crate::emby::models::SessionInfo;
 use crate::emby::server::Playstate;
-use crate::player::{PlayerConfig, ticks};
+use crate::player::ticks;
 use crate::session::hub::{session_label, title_of};
 use crate::session::{Hub, StartAt};
 
-use super::args::ControlCommand;
+use super::args::{ControlCommand, GlobalOptions};
 use super::output::print_json;
 
 /// What a session is playing, as scripts see it.
@@ -113,7 +113,7 @@ pub struct PlayArgs {
 }
 
 /// `play SERVER_ID ITEM_ID [--on SESSION_ID] [--from-start | --start-seconds N] [--player T]`.
-pub async fn play(hub: &Hub, a: PlayArgs) -> anyhow::Result<()> {
+pub async fn play(hub: &Hub, global: &GlobalOptions, a: PlayArgs) -> anyhow::Result<()> {
     let start = match (a.from_start, a.start_seconds) {
         (_, Some(s)) if !s.is_finite() || s < 0.0 => {
             bail!("--start-seconds takes a number of seconds, 0 or more (got {s})")
@@ -136,8 +136,7 @@ pub async fn play(hub: &Hub, a: PlayArgs) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let player =
-        PlayerConfig::resolve(a.player.as_deref(), None, None).map_err(anyhow::Error::msg)?;
+    let player = global.player(a.player.as_deref())?;
     // Ctrl-C reaches the player (it has this terminal) and us: the player quits, and we stay
     // to report where it stopped.
     let stopper = hub.clone();

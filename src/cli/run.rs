@@ -12,20 +12,12 @@ use crate::session::limits;
 use crate::session::race::RaceConfig;
 use crate::session::{Hub, SessionConfig, SessionError};
 
-use super::args::{Command, ConnectCommand, GlobalOptions, InvitationCommand, ServerCommand};
+use super::args::{
+    Command, ConfigCommand, ConnectCommand, GlobalOptions, InvitationCommand, ServerCommand,
+};
 use super::input::password_from_stdin;
 use super::output::{DiscoveredOut, ItemOut, ItemsPage, item_line, print_json, server_line};
 use super::play::{self as playing, PlayArgs};
-
-/// The config dir: `--config-dir`, else the platform's (e.g. ~/.config/emby-tui).
-pub fn config_dir(global: &GlobalOptions) -> anyhow::Result<PathBuf> {
-    if let Some(d) = &global.config_dir {
-        return Ok(d.clone());
-    }
-    directories::ProjectDirs::from("", "", "emby-tui")
-        .map(|p| p.config_dir().to_path_buf())
-        .ok_or_else(|| anyhow!("no home directory to keep the configuration in; pass --config-dir"))
-}
 
 fn discovery_target(global: &GlobalOptions) -> anyhow::Result<SocketAddr> {
     (global.discovery_address.as_str(), global.discovery_port)
@@ -73,7 +65,7 @@ pub fn session_config(global: &GlobalOptions) -> anyhow::Result<SessionConfig> {
         })
     };
     Ok(SessionConfig {
-        config_dir: config_dir(global)?,
+        config_dir: global.config_dir()?,
         cache_dir: cache_dir(global),
         connect_url: global.connect_url.clone(),
         discovery,
@@ -103,6 +95,12 @@ fn pin_poll_interval() -> Duration {
 
 /// Run one command. Errors are one sentence for stderr (exit status 1).
 pub async fn run_command(global: &GlobalOptions, command: Command) -> anyhow::Result<()> {
+    for problem in &global.config.problems {
+        tell!("emby-tui: {problem}");
+    }
+    if let Command::Config(c) = command {
+        return config_command(global, c);
+    }
     let hub = Hub::open(session_config(global)?, None)?;
     for notice in hub.take_notices() {
         tell!("emby-tui: {notice}");
@@ -112,6 +110,50 @@ pub async fn run_command(global: &GlobalOptions, command: Command) -> anyhow::Re
         tell!("emby-tui: {notice}");
     }
     result
+}
+
+/// `config path` and `config show` (they need no saved state).
+fn config_command(global: &GlobalOptions, command: ConfigCommand) -> anyhow::Result<()> {
+    match command {
+        ConfigCommand::Path => {
+            say!(
+                "{}",
+                global
+                    .config_dir()?
+                    .join(crate::config::FILE_NAME)
+                    .display()
+            )
+        }
+        ConfigCommand::Show => print!(
+            "{}",
+            crate::config::show(&global.config, &resolved(global)?)
+        ),
+    }
+    Ok(())
+}
+
+/// The settings in force that the command line and environment also set.
+pub fn resolved(global: &GlobalOptions) -> anyhow::Result<crate::config::Resolved> {
+    let player = global.player(None)?;
+    Ok(crate::config::Resolved {
+        connect_url: global.connect_url.clone(),
+        head_start_ms: global.head_start_ms,
+        local_timeout_ms: global.local_timeout_ms,
+        remote_timeout_ms: global.remote_timeout_ms,
+        images: global.images.clone(),
+        player_command: player.template.text().to_string(),
+        player_terminal: match player.terminal {
+            crate::player::TerminalUse::Auto => "auto",
+            crate::player::TerminalUse::Always => "yes",
+            crate::player::TerminalUse::Never => "no",
+        }
+        .into(),
+        log_level: global
+            .config
+            .file
+            .log_level
+            .unwrap_or(crate::app::log::Level::Info),
+    })
 }
 
 async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow::Result<()> {
@@ -318,6 +360,7 @@ async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow
         } => {
             playing::play(
                 hub,
+                global,
                 PlayArgs {
                     server_id: hub.server_named(&server_id)?,
                     item_id,
@@ -337,6 +380,7 @@ async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow
         Command::StreamUrl { server_id, item_id } => {
             playing::stream_url(hub, &hub.server_named(&server_id)?, &item_id).await?
         }
+        Command::Config(c) => config_command(global, c)?,
     }
     Ok(())
 }

@@ -2,9 +2,11 @@
 //! Connect guide gives (sign up, change the password, reset it), each written out on a line of
 //! its own so a terminal without links shows it whole; [`super::links`] makes them clickable.
 
+use super::color;
+use crate::app::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
@@ -72,11 +74,17 @@ pub fn layout(state: &State, v: &AccountView, body: Rect) -> AccountLayout {
     }
     if let Some(m) = &v.message {
         lines.push(Line::from(""));
-        lines.push(Line::styled(format!(" {m}"), Style::new().fg(Color::Cyan)));
+        lines.push(Line::styled(
+            format!(" {m}"),
+            Style::new().fg(color(Role::Info)),
+        ));
     }
     if let Some(e) = &v.error {
         lines.push(Line::from(""));
-        lines.push(Line::styled(format!(" {e}"), Style::new().fg(Color::Red)));
+        lines.push(Line::styled(
+            format!(" {e}"),
+            Style::new().fg(color(Role::Error)),
+        ));
     }
     let widest = lines.iter().map(Line::width).max().unwrap_or(0);
     let width = u16::try_from(widest + 3).unwrap_or(u16::MAX).max(40);

@@ -2,9 +2,11 @@
 //! pending invitations, and the link / invite forms. Before the server has said that the
 //! signed-in user administers it, the box shows only that it is asking (or why it is not shown).
 
+use super::color;
+use crate::app::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
@@ -15,14 +17,18 @@ fn message_line(v: &AdminView) -> Option<Line<'static>> {
     v.message.as_ref().map(|m| {
         Line::styled(
             format!(" {}", m.text),
-            Style::new().fg(if m.error { Color::Red } else { Color::Cyan }),
+            Style::new().fg(if m.error {
+                color(Role::Error)
+            } else {
+                color(Role::Info)
+            }),
         )
     })
 }
 
 fn form_lines(v: &AdminView, form: &AdminForm) -> Vec<Line<'static>> {
     let bold = Style::new().add_modifier(Modifier::BOLD);
-    let focus_style = Style::new().fg(Color::Yellow);
+    let focus_style = Style::new().fg(color(Role::Key));
     let mut lines = vec![Line::from("")];
     match form {
         AdminForm::Link { user_name, who, .. } => {
@@ -37,7 +43,7 @@ fn form_lines(v: &AdminView, form: &AdminForm) -> Vec<Line<'static>> {
             ));
             lines.push(Line::styled(
                 "   They accept it among their Emby Connect invitations; an e-mail address without an account gets an invitation to sign up.",
-                Style::new().fg(Color::DarkGray),
+                Style::new().fg(color(Role::Dim)),
             ));
         }
         AdminForm::Invite {
@@ -121,7 +127,7 @@ fn pending_rows(v: &AdminView, width: usize) -> Vec<Line<'static>> {
     if let Some(e) = &v.pending_error {
         return vec![Line::styled(
             format!("  The pending list could not be read: {e}"),
-            Style::new().fg(Color::Red),
+            Style::new().fg(color(Role::Error)),
         )];
     }
     if v.pending.is_empty() {
@@ -164,7 +170,7 @@ pub fn draw(frame: &mut Frame, v: &AdminView, body: Rect) {
             format!(" {} ", v.server_name),
             vec![
                 Line::from(""),
-                Line::styled(format!(" {why}"), Style::new().fg(Color::Red)),
+                Line::styled(format!(" {why}"), Style::new().fg(color(Role::Error))),
                 Line::from(""),
                 Line::from(" Esc closes; r asks again."),
             ],
@@ -174,7 +180,7 @@ pub fn draw(frame: &mut Frame, v: &AdminView, body: Rect) {
             let bold = Style::new().add_modifier(Modifier::BOLD);
             let focus = |l: AdminList| {
                 if v.list == l {
-                    bold.fg(Color::Cyan)
+                    bold.fg(color(Role::Title))
                 } else {
                     bold
                 }
@@ -207,7 +213,7 @@ pub fn draw(frame: &mut Frame, v: &AdminView, body: Rect) {
             if let Some(d) = &v.dashboard {
                 lines.push(Line::styled(
                     format!(" Everything else: the server's dashboard at {d}"),
-                    Style::new().fg(Color::DarkGray),
+                    Style::new().fg(color(Role::Dim)),
                 ));
             }
             let loading = if v.loading { " · reloading…" } else { "" };

@@ -20,11 +20,25 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH, centered, fits};
+use crate::app::theme::{Role, Theme};
 use crate::app::{Pane, State};
+
+thread_local! {
+    /// The theme of the frame being drawn (set by [`draw`] from the state).
+    static THEME: std::cell::Cell<Theme> = std::cell::Cell::new(Theme::default());
+}
+
+/// The colour of a role in the theme of the frame being drawn. Every drawing function asks
+/// this rather than naming a colour; [`draw`] sets the theme from the state once per frame
+/// (one value read by every widget of the frame, so it is not passed through each of them).
+pub(crate) fn color(role: Role) -> ratatui::style::Color {
+    THEME.with(|t| t.get().color(role))
+}
 
 /// Draw the whole screen (at the size of the frame, which ratatui reads from the terminal as it
 /// draws): the panes, or a notice when the terminal is smaller than they need.
 pub fn draw(frame: &mut Frame, state: &State) {
+    THEME.with(|t| t.set(state.theme));
     let area = frame.area();
     if !fits(area.width, area.height) {
         too_small(frame, area);

@@ -1,8 +1,10 @@
 //! Boxes over the pane: help (built from the keymap), the search prompt, invitations.
 
+use super::color;
+use crate::app::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
@@ -41,7 +43,7 @@ pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
                 ));
                 for (keys, what) in keys {
                     lines.push(Line::from(vec![
-                        Span::styled(format!(" {keys:<28}"), Style::new().fg(Color::Yellow)),
+                        Span::styled(format!(" {keys:<28}"), Style::new().fg(color(Role::Key))),
                         Span::raw(what),
                     ]));
                 }
@@ -53,7 +55,7 @@ pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
             ));
             for (mark, what) in MARKS {
                 lines.push(Line::from(vec![
-                    Span::styled(format!(" {mark:<28}"), Style::new().fg(Color::Yellow)),
+                    Span::styled(format!(" {mark:<28}"), Style::new().fg(color(Role::Key))),
                     Span::raw(*what),
                 ]));
             }
@@ -66,6 +68,37 @@ pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
                 Paragraph::new(lines)
                     .scroll((scroll, 0))
                     .block(Block::bordered().title(" Help · j/k scroll · Esc close ")),
+                area,
+            );
+        }
+        Some(Overlay::Log(v)) => log(frame, state, v, body),
+        Some(Overlay::Notice { title, lines }) => {
+            let width = body.width.saturating_sub(4).min(100);
+            let mut text: Vec<Line> = lines
+                .iter()
+                .map(|l| Line::styled(l.clone(), Style::new().fg(color(Role::Error))))
+                .collect();
+            text.push(Line::from(""));
+            text.push(Line::styled(
+                "`emby-tui config show` prints the configuration in force.",
+                Style::new().fg(color(Role::Dim)),
+            ));
+            let wrapped: u16 = text
+                .iter()
+                .map(|l| {
+                    (l.width() as u16)
+                        .div_ceil(width.saturating_sub(4).max(1))
+                        .max(1)
+                })
+                .sum();
+            let area = centered(body, width, (wrapped + 2).min(body.height));
+            frame.render_widget(Clear, area);
+            frame.render_widget(
+                Paragraph::new(text).wrap(Wrap { trim: false }).block(
+                    Block::bordered()
+                        .padding(ratatui::widgets::Padding::horizontal(1))
+                        .title(format!(" {title} · any key closes ")),
+                ),
                 area,
             );
         }
@@ -97,10 +130,12 @@ pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
                 Line::from(vec![
                     Span::styled(
                         " y",
-                        Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+                        Style::new()
+                            .fg(color(Role::Key))
+                            .add_modifier(Modifier::BOLD),
                     ),
                     Span::raw(" yes    "),
-                    Span::styled("any other key", Style::new().fg(Color::Yellow)),
+                    Span::styled("any other key", Style::new().fg(color(Role::Key))),
                     Span::raw(" no"),
                 ]),
             ];
@@ -130,11 +165,17 @@ pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
             }
             if let Some(m) = &v.message {
                 lines.push(Line::from(""));
-                lines.push(Line::styled(format!(" {m}"), Style::new().fg(Color::Cyan)));
+                lines.push(Line::styled(
+                    format!(" {m}"),
+                    Style::new().fg(color(Role::Info)),
+                ));
             }
             if let Some(e) = &v.error {
                 lines.push(Line::from(""));
-                lines.push(Line::styled(format!(" {e}"), Style::new().fg(Color::Red)));
+                lines.push(Line::styled(
+                    format!(" {e}"),
+                    Style::new().fg(color(Role::Error)),
+                ));
             }
             let area = centered(body, 64, lines.len() as u16 + 2);
             frame.render_widget(Clear, area);
@@ -146,4 +187,55 @@ pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
             );
         }
     }
+}
+
+/// The log pane: where the file is, then the newest lines at the level chosen (or the lines
+/// scrolled back to), each cut to the width.
+fn log(frame: &mut Frame, state: &State, v: &crate::app::log::LogView, body: Rect) {
+    let area = body;
+    let inner_width = usize::from(area.width.saturating_sub(2));
+    let page = usize::from(area.height.saturating_sub(4));
+    let mut text = Vec::new();
+    let (file, lines) = match &state.log {
+        Some(log) => (
+            match &log.path {
+                Some(p) => format!(" File: {}", p.display()),
+                None => " No log file could be opened: this run logs only here.".into(),
+            },
+            log.lines_at(v.level),
+        ),
+        None => (" This run keeps no log.".into(), Vec::new()),
+    };
+    text.push(Line::styled(
+        super::format::fit_middle(&file, inner_width),
+        Style::new().fg(color(Role::Dim)),
+    ));
+    text.push(Line::from(""));
+    if lines.is_empty() {
+        text.push(Line::styled(
+            format!(" Nothing at {} or above yet.", v.level.name()),
+            Style::new().fg(color(Role::Dim)),
+        ));
+    }
+    for line in v.window(&lines, page) {
+        let role = match line.level {
+            crate::app::log::Level::Error => Some(Role::Error),
+            crate::app::log::Level::Warn => Some(Role::Warn),
+            _ => None,
+        };
+        let cut = super::format::fit(&format!(" {}", line.text), inner_width);
+        text.push(match role {
+            Some(r) => Line::styled(cut, Style::new().fg(color(r))),
+            None => Line::from(cut),
+        });
+    }
+    let title = format!(
+        " Log · {} and above · f level · j/k PgUp/PgDn scroll · Esc close ",
+        v.level.name()
+    );
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(text).block(Block::bordered().title(title)),
+        area,
+    );
 }

@@ -1,9 +1,11 @@
 //! Playing: the play menu, the remote-control panel, the stream URL box and the "now playing"
 //! line.
 
+use super::color;
+use crate::app::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
@@ -15,9 +17,9 @@ use crate::session::hub::session_label;
 
 fn message_line(m: &Message) -> Line<'static> {
     let style = if m.error {
-        Style::new().fg(Color::Red)
+        Style::new().fg(color(Role::Error))
     } else {
-        Style::new().fg(Color::Cyan)
+        Style::new().fg(color(Role::Info))
     };
     Line::styled(format!(" {}", m.text), style)
 }
@@ -27,7 +29,7 @@ fn bold() -> Style {
 }
 
 fn dim() -> Style {
-    Style::new().fg(Color::DarkGray)
+    Style::new().fg(color(Role::Dim))
 }
 
 /// The play menu: the item, resume or start over, then where.
@@ -107,7 +109,7 @@ pub fn menu(frame: &mut Frame, m: &PlayMenu, body: Rect) {
                 None => lines.push(Line::styled("    Looking for your other devices…", dim())),
                 Some(Err(e)) => lines.push(Line::styled(
                     fit(&format!("    No other devices: {e}"), inner),
-                    Style::new().fg(Color::Red),
+                    Style::new().fg(color(Role::Error)),
                 )),
                 Some(Ok(l)) if l.is_empty() => lines.push(Line::styled(
                     "    No other device of yours is running an Emby app.",
@@ -179,7 +181,7 @@ pub fn remote(frame: &mut Frame, p: &RemotePanel, now_ms: u64, body: Rect) {
     lines.push(Line::from(""));
     lines.push(Line::styled(
         " Space pause/play · ←/→ 30 s · n/p next/previous · s stop",
-        Style::new().fg(Color::Yellow),
+        Style::new().fg(color(Role::Key)),
     ));
     lines.push(Line::styled(
         format!(
@@ -210,21 +212,24 @@ pub fn stream_url(frame: &mut Frame, v: &UrlView, body: Rect) {
         Line::from(" Sent to your terminal's clipboard (OSC 52: over SSH too; inside tmux it"),
         Line::from(" needs `set -g set-clipboard on`). To copy it by hand:"),
         Line::from(""),
-        Line::styled(format!(" {}", v.url.expose()), Style::new().fg(Color::Cyan)),
+        Line::styled(
+            format!(" {}", v.url.expose()),
+            Style::new().fg(color(Role::Info)),
+        ),
         Line::from(""),
         Line::styled(
             format!(
                 " This URL holds your access token for {}: whoever has it can play from that server as you.",
                 v.server_name
             ),
-            Style::new().fg(Color::Yellow),
+            Style::new().fg(color(Role::Warn)),
         ),
         Line::styled(
             format!(
                 " To revoke it, sign out of {} (x on the servers pane, or `emby-tui server logout {}`).",
                 v.server_name, v.server_id
             ),
-            Style::new().fg(Color::Yellow),
+            Style::new().fg(color(Role::Warn)),
         ),
     ];
     // wrapped lines need room: count them at this width

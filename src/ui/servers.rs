@@ -1,5 +1,7 @@
 //! The servers pane: a table that fills in server by server, and the selected server's details.
 
+use super::color;
+use crate::app::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -14,12 +16,12 @@ use crate::session::ServerReport;
 /// The state in a few words for the table (the full reason is in the box below it).
 fn state_word(r: &ServerReport, checking: bool) -> (&'static str, Color) {
     if checking {
-        return ("checking…", Color::Yellow);
+        return ("checking…", color(Role::Warn));
     }
     match r.state {
-        "signed_in" => ("signed in", Color::Green),
-        "sign_in_required" => ("sign-in needed", Color::Yellow),
-        _ => ("unavailable", Color::Red),
+        "signed_in" => ("signed in", color(Role::Ok)),
+        "sign_in_required" => ("sign-in needed", color(Role::Warn)),
+        _ => ("unavailable", color(Role::Error)),
     }
 }
 
@@ -284,7 +286,7 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
         if free.height >= 3 {
             frame.render_widget(
                 Paragraph::new(not_listed(user))
-                    .style(Style::new().fg(Color::DarkGray))
+                    .style(Style::new().fg(color(Role::Dim)))
                     .wrap(Wrap { trim: false }),
                 free,
             );

@@ -1,9 +1,11 @@
 //! A session: the breadcrumb, then the home view, a paged list or an item's details.
 //! A list draws only its visible rows, so its length does not matter.
 
+use super::color;
+use crate::app::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
@@ -50,7 +52,7 @@ fn item_line(item: &BaseItemDto, width: usize, selected: bool, ctx: Context) -> 
     Line::from(vec![
         Span::styled(left, style),
         Span::styled(" ".repeat(pad), style),
-        Span::styled(format!("{right} "), style.fg(Color::DarkGray)),
+        Span::styled(format!("{right} "), style.fg(color(Role::Dim))),
     ])
 }
 
@@ -68,7 +70,7 @@ fn home(frame: &mut Frame, h: &HomeView, area: Rect) {
         };
         frame.render_widget(
             Paragraph::new(text)
-                .style(Style::new().fg(Color::Red))
+                .style(Style::new().fg(color(Role::Error)))
                 .wrap(Wrap { trim: false })
                 .block(block),
             area,
@@ -86,10 +88,10 @@ fn home(frame: &mut Frame, h: &HomeView, area: Rect) {
             HomeRow::Header(t) => Line::styled(
                 format!(" {t}"),
                 Style::new()
-                    .fg(Color::Cyan)
+                    .fg(color(Role::Title))
                     .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             ),
-            HomeRow::Note(t) => Line::styled(format!("   {t}"), Style::new().fg(Color::DarkGray)),
+            HomeRow::Note(t) => Line::styled(format!("   {t}"), Style::new().fg(color(Role::Dim))),
             HomeRow::Item(it) => item_line(it, width, i == h.cursor, Context::default()),
         })
         .collect();
@@ -115,7 +117,10 @@ fn list(frame: &mut Frame, title: &str, l: &ListView, area: Rect) {
     }
     if list.total.is_none() || list.is_empty() {
         let (text, style) = match (&list.error, &l.search) {
-            (Some(e), _) => (format!("  {e} (r to retry)"), Style::new().fg(Color::Red)),
+            (Some(e), _) => (
+                format!("  {e} (r to retry)"),
+                Style::new().fg(color(Role::Error)),
+            ),
             (None, Some(q)) => (format!("  Nothing matches “{q}”."), Style::new()),
             (None, None) if l.order.describe().is_some() => (
                 "  Nothing here is shown as filtered (F, # and Y change the filters).".into(),
@@ -145,7 +150,7 @@ fn list(frame: &mut Frame, title: &str, l: &ListView, area: Rect) {
                 let style = if i == list.cursor {
                     Style::new().add_modifier(Modifier::REVERSED)
                 } else {
-                    Style::new().fg(Color::DarkGray)
+                    Style::new().fg(color(Role::Dim))
                 };
                 Line::styled(format!("    … item {}", count(i + 1)), style)
             }
@@ -272,7 +277,7 @@ fn detail_lines(it: &BaseItemDto) -> Vec<Line<'static>> {
         }
         lines.push(Line::styled(
             format!(" File: {}", parts.join(" · ")),
-            Style::new().fg(Color::Cyan),
+            Style::new().fg(color(Role::Info)),
         ));
         for (kind, label) in [
             ("Video", "Video"),

@@ -1,5 +1,7 @@
 //! The sign-in pane.
 
+use super::color;
+use crate::app::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -16,7 +18,7 @@ use crate::session::hub::SIGN_UP_URL;
 pub fn field_spans(field: &TextInput, focused: bool, indent: &str) -> Line<'static> {
     let shown = field.shown();
     let text_style = if focused {
-        Style::new().fg(Color::Yellow)
+        Style::new().fg(color(Role::Key))
     } else {
         Style::new()
     };
@@ -71,12 +73,12 @@ fn method_line(s: &SignIn) -> Line<'static> {
         let style = if m == s.method {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         } else {
-            Style::new().fg(Color::Gray)
+            Style::new().fg(color(Role::Muted))
         };
         spans.push(Span::styled(format!(" {} ", m.title()), style));
         spans.push(Span::raw("  "));
     }
-    spans.push(Span::styled("(C-n/C-p)", Style::new().fg(Color::DarkGray)));
+    spans.push(Span::styled("(C-n/C-p)", Style::new().fg(color(Role::Dim))));
     Line::from(spans)
 }
 
@@ -96,7 +98,9 @@ fn pin_lines(s: &SignIn, now_ms: u64) -> Vec<Line<'static>> {
             for row in big(pin) {
                 lines.push(Line::styled(
                     format!("    {row}"),
-                    Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+                    Style::new()
+                        .fg(color(Role::Key))
+                        .add_modifier(Modifier::BOLD),
                 ));
             }
             let left = expires_at_ms.saturating_sub(now_ms) / 1000;
@@ -125,9 +129,11 @@ fn sign_up_lines(s: &SignIn) -> Vec<Line<'static>> {
         Line::from(""),
     ];
     let style = if f.needs_browser {
-        Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        Style::new()
+            .fg(color(Role::Warn))
+            .add_modifier(Modifier::BOLD)
     } else {
-        Style::new().fg(Color::DarkGray)
+        Style::new().fg(color(Role::Dim))
     };
     lines.push(Line::styled(
         format!("  Or sign up in a web browser: {SIGN_UP_URL}"),
@@ -155,7 +161,7 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
             lines.push(field("Password:", &s.connect_password, s.focus == 1));
             lines.push(Line::styled(
                 "  No account yet? F3 creates one. F2: your account, changing or resetting the password.",
-                Style::new().fg(Color::DarkGray),
+                Style::new().fg(color(Role::Dim)),
             ));
         }
         Method::Pin => lines.extend(pin_lines(s, state.now_ms)),
@@ -177,20 +183,29 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
     }
     lines.push(Line::from(""));
     if let Some(b) = &s.busy {
-        lines.push(Line::styled(format!("  {b}"), Style::new().fg(Color::Cyan)));
+        lines.push(Line::styled(
+            format!("  {b}"),
+            Style::new().fg(color(Role::Info)),
+        ));
     }
     if let Some(e) = &s.error {
-        lines.push(Line::styled(format!("  {e}"), Style::new().fg(Color::Red)));
+        lines.push(Line::styled(
+            format!("  {e}"),
+            Style::new().fg(color(Role::Error)),
+        ));
     }
     if let Some(i) = &s.info {
-        lines.push(Line::styled(format!("  {i}"), Style::new().fg(Color::Cyan)));
+        lines.push(Line::styled(
+            format!("  {i}"),
+            Style::new().fg(color(Role::Info)),
+        ));
     }
     if let Some(demo) = &s.demo {
         lines.push(Line::from(""));
         for l in &demo.lines {
             lines.push(Line::styled(
                 format!("  {l}"),
-                Style::new().fg(Color::Green),
+                Style::new().fg(color(Role::Ok)),
             ));
         }
     }
@@ -207,7 +222,7 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
     if qr.is_some() && place.is_none() {
         lines.push(Line::styled(
             "  (A larger window shows the address as a QR code to scan.)",
-            Style::new().fg(Color::DarkGray),
+            Style::new().fg(color(Role::Dim)),
         ));
     }
     frame.render_widget(block, area);

@@ -1,8 +1,10 @@
 //! The top row (tabs), the message row and the status row of valid keys (from the keymap).
 
+use super::color;
+use crate::app::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -15,7 +17,7 @@ pub fn tabs(frame: &mut Frame, state: &State, area: Rect) {
         if i > 0 {
             spans.push(Span::styled(
                 TAB_SEPARATOR,
-                Style::new().fg(Color::DarkGray),
+                Style::new().fg(color(Role::Dim)),
             ));
         }
         let style = if tab == current {
@@ -28,7 +30,7 @@ pub fn tabs(frame: &mut Frame, state: &State, area: Rect) {
     if let Some(user) = &state.connect_user {
         spans.push(Span::styled(
             format!("   Connect: {user}"),
-            Style::new().fg(Color::DarkGray),
+            Style::new().fg(color(Role::Dim)),
         ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -58,9 +60,9 @@ pub fn message(frame: &mut Frame, state: &State, area: Rect) {
     let mut used = 0;
     if let Some(m) = msg {
         let style = if m.error {
-            Style::new().fg(Color::Red)
+            Style::new().fg(color(Role::Error))
         } else {
-            Style::new().fg(Color::Cyan)
+            Style::new().fg(color(Role::Info))
         };
         let room = width.saturating_sub(right_w + 2);
         // one row: what does not fit is cut between words, never in one
@@ -77,7 +79,9 @@ pub fn message(frame: &mut Frame, state: &State, area: Rect) {
         ));
         spans.push(Span::styled(
             right,
-            Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+            Style::new()
+                .fg(color(Role::Ok))
+                .add_modifier(Modifier::BOLD),
         ));
     }
     if !spans.is_empty() {
@@ -99,12 +103,14 @@ pub fn keys(frame: &mut Frame, state: &State, area: Rect) {
     for (key, what) in state.status_hints() {
         spans.push(Span::styled(
             key,
-            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            Style::new()
+                .fg(color(Role::Key))
+                .add_modifier(Modifier::BOLD),
         ));
         spans.push(Span::raw(format!(" {what}  ")));
     }
     frame.render_widget(
-        Paragraph::new(Line::from(spans)).style(Style::new().bg(Color::Black)),
+        Paragraph::new(Line::from(spans)).style(Style::new().bg(color(Role::Bar))),
         area,
     );
 }

@@ -141,7 +141,7 @@ pub fn channel_sink(tx: UnboundedSender<Event>) -> EventSink {
 }
 
 /// What the UI shows before anything is reached: the saved state and the last run's routes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub connect_user: Option<String>,
     pub servers: Vec<ServerReport>,
