@@ -235,6 +235,7 @@ async fn browse_bench() {
         emby_tui::tui::Setup {
             pin_page: "pin".into(),
             demo: None,
+            images: emby_tui::app::ImageMode::Off,
         },
     );
     let mut d = Driver {

@@ -61,6 +61,7 @@ pub async fn run(global: &GlobalOptions, dir: &tempfile::TempDir) -> anyhow::Res
     let setup = Setup {
         pin_page: sim.pin_page_url(),
         demo: Some(hint(&sim.pin_page_url())),
+        images: crate::app::ImageMode::Auto,
     };
     let result = tui::run(cfg, setup).await;
     sim.shutdown().await;

@@ -39,6 +39,7 @@ async fn terminal_ui(global: &cli::args::GlobalOptions) -> anyhow::Result<()> {
     let setup = emby_tui::tui::Setup {
         pin_page: cli::pin_page(&global.connect_url),
         demo: None,
+        images: emby_tui::app::ImageMode::Auto,
     };
     emby_tui::tui::run(cfg, setup).await
 }

@@ -2,6 +2,8 @@
 //! lost input), and the event loop — crossterm events, worker results and a clock tick in, one
 //! coalesced frame out. The loop is generic over the ratatui backend so tests run it headless.
 
+pub mod graphics;
+
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::Poll;
@@ -274,10 +276,12 @@ fn signals() -> impl std::future::Future<Output = ()> {
     }
 }
 
-/// What the sign-in pane says where a PIN is entered, and what `--demo` adds.
+/// What the sign-in pane says where a PIN is entered, what `--demo` adds, and whether and how
+/// pictures are drawn.
 pub struct Setup {
     pub pin_page: String,
     pub demo: Option<app::signin::DemoHint>,
+    pub images: app::ImageMode,
 }
 
 /// The screen the UI last closed on (None when there is none, or it is unusable).
@@ -301,6 +305,7 @@ pub fn write_screen_cache(dir: &std::path::Path, state: &State) {
 pub fn initial_state(snapshot: crate::session::Snapshot, setup: Setup) -> State {
     let mut state = State::new(setup.pin_page);
     state.signin.demo = setup.demo;
+    state.images = app::images::Images::new(setup.images);
     app::update(
         &mut state,
         Action::Started {
@@ -325,10 +330,27 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
     let shutdown = signals();
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let typed = if state.images.on() && state.images.graphics.is_none() {
+        // the first frame goes out before the terminal is asked how it draws pictures
+        let size = terminal.size()?;
+        apply(
+            &mut state,
+            Action::Resize(size.width, size.height),
+            &effects,
+        );
+        apply(&mut state, Action::Tick(now_ms()), &effects);
+        terminal.draw(|f| crate::ui::draw(f, &state))?;
+        let resolved = graphics::resolve(state.images.mode);
+        state.images.set_graphics(resolved.graphics);
+        resolved.typed
+    } else {
+        Vec::new()
+    };
+    let input = futures::stream::iter(typed.into_iter().map(Ok)).chain(EventStream::new());
     let exit = event_loop(
         &mut terminal,
         &mut state,
-        EventStream::new(),
+        input,
         &effects,
         &mut actions,
         shutdown,

@@ -5,6 +5,8 @@
 //!
 //! Nothing here orchestrates: the command line awaits the very same hub operations.
 
+mod images;
+
 use std::sync::Arc;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -163,6 +165,7 @@ pub async fn perform(hub: &Hub, effect: Effect) -> Option<Action> {
                 result,
             }
         }
+        Effect::LoadImage(request) => images::load(hub, request).await,
     })
 }
 

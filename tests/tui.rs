@@ -48,6 +48,7 @@ impl Harness {
             emby_tui::tui::Setup {
                 pin_page: sim.pin_page_url(),
                 demo: None,
+                images: emby_tui::app::ImageMode::Off,
             },
         );
         state.size = (120, 40);

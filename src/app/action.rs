@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::images::{ImageKey, ImageRequest, Picture};
 use super::order::ListOrder;
 use crate::emby::Secret;
 use crate::emby::models::{BaseItemDto, UserItemDataDto};
@@ -63,6 +64,11 @@ pub enum Action {
         generation: u64,
         result: Result<Loaded, String>,
     },
+    /// A picture came back (None: there is none to be had; its placeholder stays).
+    ImageLoaded {
+        key: ImageKey,
+        picture: Option<Picture>,
+    },
 }
 
 /// What a PIN poll said.
@@ -122,6 +128,9 @@ pub enum Effect {
         generation: u64,
         request: Request,
     },
+    /// A picture for the screen: fetched (or read from the disk cache), decoded and fitted off
+    /// the UI thread; it comes back as [`Action::ImageLoaded`].
+    LoadImage(ImageRequest),
 }
 
 /// A library request.

@@ -4,15 +4,18 @@
 pub mod action;
 pub mod browse;
 pub mod cache;
+pub mod images;
 pub mod keymap;
 pub mod layout;
 pub mod order;
 pub mod paging;
+pub mod posters;
 pub mod servers;
 pub mod signin;
 pub mod text;
 
 pub use action::{Action, Effect, HomeData, Invitation, Loaded, PinCheck, Request};
+pub use images::{ImageMode, ImageRequest};
 pub use keymap::{Command, Keymap, Mode};
 pub use text::TextInput;
 
@@ -116,6 +119,8 @@ pub struct State {
     pub keymap: Arc<Keymap>,
     /// How each list was last sorted and filtered, by [`browse::order_key`].
     pub list_orders: std::collections::HashMap<String, order::ListOrder>,
+    /// Pictures: the mode, how this terminal draws them, those held (off unless set).
+    pub images: images::Images,
 }
 
 impl State {
@@ -137,6 +142,7 @@ impl State {
             repaint: false,
             keymap: Arc::new(Keymap::default()),
             list_orders: std::collections::HashMap::new(),
+            images: images::Images::new(images::ImageMode::Off),
         }
     }
 
@@ -197,9 +203,10 @@ impl State {
         layout::areas(self.size.0, self.size.1)
     }
 
-    /// Visible rows of a session's list.
+    /// Visible rows of a session's list (the home view gives some to its poster strip).
     pub fn list_height(&self) -> usize {
-        layout::session_rows(self.areas().body).height as usize
+        let rows = layout::session_rows(self.areas().body).height as usize;
+        posters::list_rows(self, rows)
     }
 
     /// Visible rows of the servers table.
@@ -492,7 +499,9 @@ fn mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
                     Vec::new()
                 }
                 Mode::Session => {
-                    let rows = layout::session_rows(areas.body);
+                    let mut rows = layout::session_rows(areas.body);
+                    // the home view's poster strip is not a row of its list
+                    rows.height = state.list_height() as u16;
                     if m.row < rows.y || m.row >= rows.y + rows.height {
                         return Vec::new();
                     }
@@ -603,8 +612,15 @@ fn close_session(state: &mut State, server_id: &str) {
     }
 }
 
-/// Apply one action; return the work it asks of the worker.
+/// Apply one action; return the work it asks of the worker (with the pictures the screen now
+/// wants and does not have).
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let mut effects = dispatch(state, action);
+    effects.extend(posters::sync(state));
+    effects
+}
+
+fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Key(key) => {
             if key.kind == KeyEventKind::Release {
@@ -746,6 +762,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             generation,
             result,
         } => browse::loaded(state, &server_id, generation, result),
+        Action::ImageLoaded { key, picture } => {
+            state.images.loaded(key, picture);
+            Vec::new()
+        }
     }
 }
 

@@ -7,6 +7,7 @@ pub mod address;
 pub mod error;
 pub mod files;
 pub mod hub;
+pub mod image_cache;
 pub mod limits;
 pub mod network;
 pub mod race;
@@ -19,5 +20,6 @@ pub mod store;
 
 pub use error::SessionError;
 pub use hub::{Event, EventSink, Home, Hub, Probed, SessionConfig, Snapshot, channel_sink};
+pub use image_cache::{ImageCache, ItemImage};
 pub use report::ServerReport;
 pub use state::{Session, SessionState};

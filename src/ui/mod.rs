@@ -3,6 +3,7 @@
 pub mod bigtext;
 pub mod format;
 mod overlay;
+mod poster;
 mod servers;
 mod session;
 pub(crate) mod signin;

@@ -47,6 +47,7 @@
 //! command line sit on top, the simulator beside.
 
 mod connect;
+mod images;
 mod library;
 mod list;
 mod servers;
@@ -161,6 +162,8 @@ struct Inner {
     refresh_turn: tokio::sync::Mutex<()>,
     /// Refreshes asked for and not started yet (see [`Hub::refresh`]).
     refreshes_wanted: std::sync::atomic::AtomicUsize,
+    /// Pictures kept on disk (`images/` in the cache dir).
+    images: super::image_cache::ImageCache,
 }
 
 /// The session layer (cheap to clone: every clone is the same hub).
@@ -368,6 +371,10 @@ impl Hub {
                 }),
                 refresh_turn: tokio::sync::Mutex::new(()),
                 refreshes_wanted: std::sync::atomic::AtomicUsize::new(0),
+                images: super::image_cache::ImageCache::new(
+                    cfg.cache_dir.as_ref().map(|d| d.join("images")),
+                    super::image_cache::DEFAULT_LIMIT,
+                ),
             }),
         })
     }
