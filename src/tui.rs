@@ -330,6 +330,9 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
     let shutdown = signals();
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    // made now, so a resize while the terminal is asked below is not lost (it reads no input
+    // until the loop polls it)
+    let events = EventStream::new();
     let typed = if state.images.on() && state.images.graphics.is_none() {
         // the first frame goes out before the terminal is asked how it draws pictures
         let size = terminal.size()?;
@@ -346,7 +349,7 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
     } else {
         Vec::new()
     };
-    let input = futures::stream::iter(typed.into_iter().map(Ok)).chain(EventStream::new());
+    let input = futures::stream::iter(typed.into_iter().map(Ok)).chain(events);
     let exit = event_loop(
         &mut terminal,
         &mut state,
