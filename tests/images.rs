@@ -501,3 +501,27 @@ async fn every_item_that_advertises_a_picture_is_served_one() {
     }
     assert!(seen >= 6, "{seen}");
 }
+
+#[test]
+fn the_strip_takes_rows_from_the_home_list_and_the_cursor_stays_above_it() {
+    let (mut s, asked) = home(ImageMode::Halfblocks, 80, 24);
+    serve(&mut s, asked, |_| false);
+    assert_eq!(
+        s.list_height(),
+        11,
+        "18 rows less 6 of posters and 1 of captions"
+    );
+    for _ in 0..20 {
+        let asked = key(&mut s, 'j');
+        serve(&mut s, asked, |_| false);
+    }
+    let screen = draw(&s);
+    let lines: Vec<&str> = screen.lines().collect();
+    // the last movie is selected, on the last row of the list, right above the strip
+    assert!(lines[13].contains("Juniper Hill (1999)"), "{screen}");
+    assert!(lines[20].contains("Juniper…"), "{screen}");
+    assert!(
+        lines[20].contains("Cold Or…"),
+        "the strip stays full: {screen}"
+    );
+}

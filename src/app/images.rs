@@ -523,7 +523,8 @@ pub struct StripSpot {
 
 /// The posters of a section laid out left to right in `area` (the strip without its caption
 /// row), each as wide as its shape needs at the strip's height, one column apart; the selected
-/// one is always shown, about a third in from the left when there are more than fit.
+/// one is always shown, about a third in from the left when there are more than fit (the
+/// strip stays full at the end of the section).
 pub fn strip_spots(
     area: Rect,
     aspects: &[f64],
@@ -544,6 +545,13 @@ pub fn strip_spots(
     let mut first = selected;
     while first > 0 && span(first - 1, selected) <= u32::from(area.width) / 3 {
         first -= 1;
+    }
+    // near the end of the section, the posters before the selected one fill the room
+    let last = widths.len() - 1;
+    if span(first, last) <= u32::from(area.width) {
+        while first > 0 && span(first - 1, last) <= u32::from(area.width) {
+            first -= 1;
+        }
     }
     let mut spots = Vec::new();
     let mut x = area.x;
@@ -664,8 +672,14 @@ mod tests {
         let spots = strip_spots(area, &aspects, 11, (10, 20));
         assert!(spots.iter().any(|s| s.index == 11), "{spots:?}");
         assert!(spots.iter().all(|s| s.area.right() <= 40));
+        assert_eq!(spots.len(), 4, "full at the end: {spots:?}");
         let spots = strip_spots(area, &aspects, 0, (10, 20));
         assert_eq!(spots[0].index, 0);
         assert_eq!(spots[0].area.width, 8);
+        let spots = strip_spots(area, &aspects, 6, (10, 20));
+        assert_eq!(
+            spots.iter().map(|s| s.index).collect::<Vec<_>>(),
+            [6, 7, 8, 9]
+        );
     }
 }
