@@ -238,6 +238,7 @@ async fn browse_bench() {
             player: Default::default(),
             config: Default::default(),
             log: None,
+            images: emby_tui::app::ImageMode::Off,
         },
     );
     let mut d = Driver {

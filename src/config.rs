@@ -15,14 +15,12 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{ImDocument, Item, Key, TableLike};
 
+use crate::app::ImageMode;
 use crate::app::keymap::{KeySetting, Keymap, Mode, key_setting};
 use crate::app::log::Level;
 use crate::app::theme::{Preset, Role, Theme, color_setting, parse_color};
 
 pub const FILE_NAME: &str = "config.toml";
-
-/// How posters are drawn: `auto` asks the terminal, `off` draws none.
-pub const IMAGE_MODES: [&str; 6] = ["auto", "halfblocks", "kitty", "sixel", "iterm2", "off"];
 
 /// What the file says (None / empty: not set, the default applies).
 #[derive(Debug, Clone, Default)]
@@ -409,13 +407,13 @@ pub fn parse(text: &str) -> (FileSettings, Vec<Problem>) {
                         problem(line, unknown(&key, "images", "mode"));
                         continue;
                     }
-                    match item.as_str().filter(|v| IMAGE_MODES.contains(v)) {
-                        Some(v) => settings.images = Some(v.to_string()),
-                        None => problem(
+                    match item.as_str().map(str::parse::<ImageMode>) {
+                        Some(Ok(mode)) => settings.images = Some(mode.name().to_string()),
+                        _ => problem(
                             line,
                             format!(
                                 "images mode is one of {}; auto is used",
-                                IMAGE_MODES.join(", ")
+                                ImageMode::ALL.map(ImageMode::name).join(", ")
                             ),
                         ),
                     }

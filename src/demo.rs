@@ -73,6 +73,7 @@ pub async fn run(
         player,
         config: global.config.clone(),
         log: Some(log),
+        images: global.images.parse().unwrap_or_default(),
     };
     let result = tui::run(cfg, setup).await;
     sim.shutdown().await;

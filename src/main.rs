@@ -33,6 +33,7 @@ async fn terminal_ui(global: &cli::args::GlobalOptions, log: Arc<RecentLog>) -> 
         player: global.player(None)?,
         config: global.config.clone(),
         log: Some(log),
+        images: global.images.parse().unwrap_or_default(),
     };
     emby_tui::tui::run(cfg, setup).await
 }

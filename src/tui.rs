@@ -2,6 +2,8 @@
 //! lost input), and the event loop — crossterm events, worker results and a clock tick in, one
 //! coalesced frame out. The loop is generic over the ratatui backend so tests run it headless.
 
+pub mod graphics;
+
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::Poll;
@@ -124,14 +126,36 @@ pub trait Console {
     fn copy(&mut self, text: &str) -> io::Result<()>;
 }
 
-/// The real terminal on stdout, its input crossterm's event stream.
-pub struct RealTerminal;
+/// The real terminal on stdout, its input crossterm's event stream (at first after the keys
+/// typed while the terminal was asked how it draws pictures).
+pub struct RealTerminal {
+    first: Option<(Vec<Event>, EventStream)>,
+}
+
+impl RealTerminal {
+    /// `typed`: keys read before the loop starts; `events`: the stream made before reading them.
+    pub fn new(typed: Vec<Event>, events: EventStream) -> RealTerminal {
+        RealTerminal {
+            first: Some((typed, events)),
+        }
+    }
+}
+
+type TypedThenEvents = futures::stream::Chain<
+    futures::stream::Iter<std::vec::IntoIter<io::Result<Event>>>,
+    EventStream,
+>;
 
 impl Console for RealTerminal {
-    type Input = EventStream;
+    type Input = TypedThenEvents;
 
-    fn input(&mut self) -> Option<EventStream> {
-        Some(EventStream::new())
+    fn input(&mut self) -> Option<TypedThenEvents> {
+        let (typed, events) = self
+            .first
+            .take()
+            .unwrap_or_else(|| (Vec::new(), EventStream::new()));
+        let typed: Vec<io::Result<Event>> = typed.into_iter().map(Ok).collect();
+        Some(futures::stream::iter(typed).chain(events))
     }
 
     fn lend(&mut self) -> io::Result<()> {
@@ -514,7 +538,8 @@ fn signals() -> impl std::future::Future<Output = ()> {
     }
 }
 
-/// What the sign-in pane says where a PIN is entered, and what `--demo` adds.
+/// What the sign-in pane says where a PIN is entered, what `--demo` adds, and whether and how
+/// pictures are drawn.
 pub struct Setup {
     pub pin_page: String,
     pub demo: Option<app::signin::DemoHint>,
@@ -524,6 +549,8 @@ pub struct Setup {
     pub config: crate::config::Config,
     /// The recent log lines for the log pane (None: no log).
     pub log: Option<std::sync::Arc<app::log::RecentLog>>,
+    /// How posters are drawn (`--no-images`, config.toml's `[images] mode`).
+    pub images: app::ImageMode,
 }
 
 /// The screen the UI last closed on (None when there is none, or it is unusable).
@@ -563,6 +590,7 @@ pub fn initial_state(snapshot: crate::session::Snapshot, setup: Setup) -> State 
             lines,
         });
     }
+    state.images = app::images::Images::new(setup.images);
     app::update(
         &mut state,
         Action::Started {
@@ -587,10 +615,29 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
     let shutdown = signals();
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    // made now, so a resize while the terminal is asked below is not lost (it reads no input
+    // until the loop polls it)
+    let events = EventStream::new();
+    let typed = if state.images.on() && state.images.graphics.is_none() {
+        // the first frame goes out before the terminal is asked how it draws pictures
+        let size = terminal.size()?;
+        apply(
+            &mut state,
+            Action::Resize(size.width, size.height),
+            &effects,
+        );
+        apply(&mut state, Action::Tick(now_ms()), &effects);
+        terminal.draw(|f| crate::ui::draw(f, &state))?;
+        let resolved = graphics::resolve(state.images.mode);
+        state.images.set_graphics(resolved.graphics);
+        resolved.typed
+    } else {
+        Vec::new()
+    };
     let exit = run_loop(
         &mut terminal,
         &mut state,
-        &mut RealTerminal,
+        &mut RealTerminal::new(typed, events),
         &effects,
         &mut actions,
         shutdown,

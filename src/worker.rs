@@ -5,6 +5,8 @@
 //!
 //! Nothing here orchestrates: the command line awaits the very same hub operations.
 
+mod images;
+
 use std::sync::Arc;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -250,6 +252,7 @@ pub async fn perform(hub: &Hub, effect: Effect) -> Option<Action> {
             server_id,
             session_id,
         },
+        Effect::LoadImage(request) => images::load(hub, request).await,
     })
 }
 

@@ -451,3 +451,37 @@ fn the_account_box_addresses_are_osc8_links_on_a_real_terminal() {
     s.send("\u{3}");
     let _ = s.exit_status();
 }
+
+/// Pictures (issue 13): the terminal is asked how it draws them once, only after the first
+/// frame is on screen (so asking never delays it), and the keys typed next still work.
+#[test]
+fn the_terminal_is_asked_about_pictures_once_after_the_first_frame() {
+    let s = Screen::start();
+    s.wait_for(&["Sign in", "Name or e-mail:"]);
+    s.write_now("ab");
+    s.wait_for(&["Name or e-mail: ab"]);
+    let raw = s.raw_output();
+    let asked = raw
+        .find("\u{1b}[5n")
+        .expect("the status report is asked for");
+    let drawn = raw.find("Name or e-mail:").expect("the first frame");
+    assert!(drawn < asked, "the first frame comes first");
+    assert!(raw.contains("\u{1b}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\u{1b}\\"));
+    assert_eq!(raw.matches("\u{1b}[5n").count(), 1, "asked once");
+}
+
+/// Over SSH (or in tmux) the terminal is not asked: pictures are drawn in halfblocks.
+#[test]
+fn over_ssh_the_terminal_is_not_asked() {
+    let s = Screen::start_with(
+        &["--demo"],
+        &[(
+            "SSH_CONNECTION",
+            std::path::Path::new("10.0.0.1 50000 10.0.0.2 22"),
+        )],
+    );
+    s.wait_for(&["Sign in", "Name or e-mail:"]);
+    s.write_now("ab");
+    s.wait_for(&["Name or e-mail: ab"]);
+    assert!(!s.raw_output().contains("\u{1b}[5n"));
+}

@@ -51,6 +51,7 @@ impl Harness {
                 player: Default::default(),
                 config: Default::default(),
                 log: None,
+                images: emby_tui::app::ImageMode::Off,
             },
         );
         state.size = (120, 40);

@@ -45,6 +45,7 @@ impl Harness {
                 player,
                 config: Default::default(),
                 log: None,
+                images: emby_tui::app::ImageMode::Off,
             },
         );
         state.size = (120, 40);

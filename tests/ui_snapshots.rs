@@ -1054,6 +1054,7 @@ fn config_problems_are_shown_once_with_their_lines() {
             player: Default::default(),
             config,
             log: None,
+            images: emby_tui::app::ImageMode::Off,
         },
     );
     act(&mut s, Action::Resize(100, 30));

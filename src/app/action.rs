@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::images::{ImageKey, ImageRequest, Picture};
 use super::order::ListOrder;
 use crate::emby::Secret;
 use crate::emby::models::{BaseItemDto, SessionInfo, UserItemDataDto};
@@ -64,6 +65,11 @@ pub enum Action {
         server_id: String,
         generation: u64,
         result: Result<Loaded, String>,
+    },
+    /// A picture came back (None: there is none to be had; its placeholder stays).
+    ImageLoaded {
+        key: ImageKey,
+        picture: Option<Picture>,
     },
     // issue 11: the Connect account and server administration
     /// The signed-in Connect user as the service describes it.
@@ -214,6 +220,9 @@ pub enum Effect {
         generation: u64,
         request: Request,
     },
+    /// A picture for the screen: fetched (or read from the disk cache), decoded and fitted off
+    /// the UI thread; it comes back as [`Action::ImageLoaded`].
+    LoadImage(ImageRequest),
     // issue 11
     /// Who is signed in to Emby Connect (name, e-mail).
     ConnectWhoAmI,

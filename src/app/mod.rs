@@ -6,12 +6,14 @@ pub mod action;
 pub mod admin;
 pub mod browse;
 pub mod cache;
+pub mod images;
 pub mod keymap;
 pub mod layout;
 pub mod log;
 pub mod order;
 pub mod paging;
 pub mod play;
+pub mod posters;
 pub mod servers;
 pub mod signin;
 pub mod text;
@@ -19,6 +21,7 @@ pub mod theme;
 
 pub use action::{AccountUser, AdminData, AdminOp};
 pub use action::{Action, Effect, HomeData, Invitation, Loaded, PinCheck, Request};
+pub use images::{ImageMode, ImageRequest};
 pub use keymap::{Command, Keymap, Mode};
 pub use text::TextInput;
 
@@ -151,6 +154,8 @@ pub struct State {
     pub theme: theme::Theme,
     /// The recent lines of the log, for the log pane (None: no log).
     pub log: Option<Arc<log::RecentLog>>,
+    /// Pictures: the mode, how this terminal draws them, those held (off unless set).
+    pub images: images::Images,
 }
 
 impl State {
@@ -178,6 +183,7 @@ impl State {
             notice: None,
             theme: theme::Theme::default(),
             log: None,
+            images: images::Images::new(images::ImageMode::Off),
         }
     }
 
@@ -257,9 +263,10 @@ impl State {
         layout::areas(self.size.0, self.size.1)
     }
 
-    /// Visible rows of a session's list.
+    /// Visible rows of a session's list (the home view gives some to its poster strip).
     pub fn list_height(&self) -> usize {
-        layout::session_rows(self.areas().body).height as usize
+        let rows = layout::session_rows(self.areas().body).height as usize;
+        posters::list_rows(self, rows)
     }
 
     /// Visible rows of the servers table.
@@ -601,7 +608,9 @@ fn mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
                     Vec::new()
                 }
                 Mode::Session => {
-                    let rows = layout::session_rows(areas.body);
+                    let mut rows = layout::session_rows(areas.body);
+                    // the home view's poster strip is not a row of its list
+                    rows.height = state.list_height() as u16;
                     if m.row < rows.y || m.row >= rows.y + rows.height {
                         return Vec::new();
                     }
@@ -713,8 +722,15 @@ fn close_session(state: &mut State, server_id: &str) {
     }
 }
 
-/// Apply one action; return the work it asks of the worker.
+/// Apply one action; return the work it asks of the worker (with the pictures the screen now
+/// wants and does not have).
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let mut effects = dispatch(state, action);
+    effects.extend(posters::sync(state));
+    effects
+}
+
+fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Key(key) => {
             if key.kind == KeyEventKind::Release {
@@ -908,6 +924,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             session_id,
             result,
         } => play::remote_done(state, &server_id, &session_id, result),
+        Action::ImageLoaded { key, picture } => {
+            state.images.loaded(key, picture);
+            Vec::new()
+        }
     }
 }
 

@@ -7,6 +7,7 @@ pub mod address;
 pub mod error;
 pub mod files;
 pub mod hub;
+pub mod image_cache;
 pub mod limits;
 pub mod network;
 pub mod race;
@@ -22,5 +23,6 @@ pub use hub::{
     Event, EventSink, Home, Hub, PlaybackUpdate, Played, Probed, SessionConfig, Snapshot, StartAt,
     channel_sink,
 };
+pub use image_cache::{ImageCache, ItemImage};
 pub use report::ServerReport;
 pub use state::{Session, SessionState};

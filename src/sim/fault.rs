@@ -41,6 +41,9 @@ pub struct Fault {
     /// Every `Name`, `ServerName` and `Overview` in JSON replies carries terminal escape
     /// sequences, a bell and line breaks ([`HOSTILE_TEXT`]), as a hostile server owner could.
     pub hostile_text: bool,
+    /// Image endpoints answer 200 with a body that is not a picture (an HTML page, as a proxy
+    /// or a captive portal in front of a server would).
+    pub broken_images: bool,
 }
 
 /// What a `hostile_text` fault appends: an OSC retitle, a bell, clear-screen, CR/LF with a fake
@@ -68,6 +71,7 @@ impl Fault {
             (self.down, "down"),
             (self.other_server_id, "other_server_id"),
             (self.hostile_text, "hostile_text"),
+            (self.broken_images, "broken_images"),
         ];
         for (on, name) in flags {
             if on {
@@ -138,6 +142,29 @@ impl Fault {
             value
         };
         raw_json(StatusCode::OK, Body::from(value.to_string()))
+    }
+}
+
+impl Fault {
+    /// Rewrites a non-JSON reply according to the faults: a picture becomes an HTML page under
+    /// `broken_images`.
+    pub fn apply_to_raw(&self, r: Response) -> Response {
+        let is_image = r
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("image/"));
+        if !(self.broken_images && is_image && r.status() == StatusCode::OK) {
+            return r;
+        }
+        let mut page = Response::new(Body::from(
+            "<html><body>Please sign in to the Wi-Fi first.</body></html>",
+        ));
+        page.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("text/html"),
+        );
+        page
     }
 }
 

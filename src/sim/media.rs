@@ -168,22 +168,14 @@ pub fn wav_range(runtime_ticks: i64, from: u64, to: u64) -> Vec<u8> {
     out
 }
 
-/// A PNG of `width`×`height` whose colours are derived from `seed` (an item id, say).
+/// A PNG of `width`×`height` drawn like a film poster, its colours and shapes derived from
+/// `seed` (an item id, say): a sky shading from one colour to another, a pale disc, a dark
+/// skyline with a wavy top, a title band with two bars of "lettering", and a thin frame. Small
+/// and deterministic, so the demo shows posters and snapshot tests can draw them.
 pub fn png_image(seed: &str, width: u32, height: u32) -> Vec<u8> {
     let width = width.clamp(1, 1000);
     let height = height.clamp(1, 1000);
-    let h = ids::hash64(5, &[seed]).to_be_bytes();
-    let (a, b) = ([h[0], h[1], h[2]], [h[3], h[4], h[5]]);
-    let mut pixels = Vec::with_capacity((width * height * 3) as usize);
-    for y in 0..height {
-        for x in 0..width {
-            let t = (x + y) as f32 / (width + height) as f32;
-            for c in 0..3 {
-                let v = f32::from(a[c]) * (1.0 - t) + f32::from(b[c]) * t;
-                pixels.push(v as u8);
-            }
-        }
-    }
+    let pixels = poster_pixels(seed, width, height);
     let mut out = Cursor::new(Vec::new());
     {
         let mut enc = png::Encoder::new(&mut out, width, height);
@@ -197,6 +189,63 @@ pub fn png_image(seed: &str, width: u32, height: u32) -> Vec<u8> {
         }
     }
     out.into_inner()
+}
+
+/// The RGB pixels of [`png_image`].
+fn poster_pixels(seed: &str, width: u32, height: u32) -> Vec<u8> {
+    let h = ids::hash64(5, &[seed]).to_be_bytes();
+    let g = ids::hash64(6, &[seed]).to_be_bytes();
+    let sky_top = [h[0], h[1], h[2]];
+    let sky_low = [h[3], h[4], h[5]];
+    let disc = [200 + h[6] % 56, 200 + h[7] % 56, 170 + g[0] % 86];
+    let (w, ht) = (width as f32, height as f32);
+    let short = w.min(ht);
+    let disc_x = w * (0.25 + f32::from(g[1]) / 255.0 * 0.5);
+    let disc_y = ht * (0.18 + f32::from(g[2]) / 255.0 * 0.15);
+    let radius = short * (0.12 + f32::from(g[3]) / 255.0 * 0.1);
+    let hills = 0.5 + f32::from(g[4]) / 255.0 * 0.15;
+    let wave = 1.0 + f32::from(g[5]) / 255.0 * 3.0;
+    let band = ht * 0.78;
+    let frame = (short / 60.0).max(1.0);
+    let bars = [
+        (band + (ht - band) * 0.25, band + (ht - band) * 0.45, 0.62),
+        (band + (ht - band) * 0.6, band + (ht - band) * 0.72, 0.4),
+    ];
+    let mut pixels = Vec::with_capacity((width * height * 3) as usize);
+    for y in 0..height {
+        let fy = y as f32 + 0.5;
+        let t = fy / ht;
+        for x in 0..width {
+            let fx = x as f32 + 0.5;
+            let mut px = [0u8; 3];
+            for c in 0..3 {
+                px[c] = (f32::from(sky_top[c]) * (1.0 - t) + f32::from(sky_low[c]) * t) as u8;
+            }
+            let (dx, dy) = (fx - disc_x, fy - disc_y);
+            if dx * dx + dy * dy <= radius * radius {
+                px = disc;
+            }
+            let skyline = ht * (hills + 0.05 * (fx / w * std::f32::consts::TAU * wave).sin());
+            if fy >= skyline {
+                px = px.map(|v| v / 4);
+            }
+            if fy >= band {
+                px = [18, 18, 24];
+                let cx = (fx - w / 2.0).abs() / w;
+                if bars
+                    .iter()
+                    .any(|(a, b, half)| fy >= *a && fy < *b && cx < half / 2.0)
+                {
+                    px = [235, 230, 215];
+                }
+            }
+            if fx < frame || fy < frame || fx > w - frame || fy > ht - frame {
+                px = [240, 236, 226];
+            }
+            pixels.extend_from_slice(&px);
+        }
+    }
+    pixels
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ mod fault;
 pub mod ids;
 pub mod library;
 mod listener;
-mod media;
+pub mod media;
 mod record;
 mod reply;
 mod request;

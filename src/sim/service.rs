@@ -138,6 +138,7 @@ async fn handle(
     };
     match reply {
         Reply::Json(status, value) if status == StatusCode::OK => fault.apply_to_json(value),
+        Reply::Raw(r) => fault.apply_to_raw(*r),
         other => other.into_response(),
     }
 }

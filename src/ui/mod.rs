@@ -4,6 +4,7 @@ pub mod bigtext;
 pub mod format;
 mod overlay;
 mod play;
+mod poster;
 mod servers;
 mod session;
 pub(crate) mod signin;

@@ -16,9 +16,10 @@ use super::format::{
 use crate::app::State;
 use crate::app::browse::{DetailsView, HomeRow, HomeView, ListView, SessionView, View};
 use crate::app::layout::{inner, session_parts};
+use crate::app::posters::{self, HomeStrip};
 use crate::emby::models::BaseItemDto;
 
-pub fn draw(frame: &mut Frame, _state: &State, s: &SessionView, area: Rect) {
+pub fn draw(frame: &mut Frame, state: &State, s: &SessionView, area: Rect) {
     let (crumbs, content) = session_parts(area);
     let path: Vec<String> = std::iter::once(s.name.clone())
         .chain(s.stack.iter().map(|sc| sc.title.clone()))
@@ -32,9 +33,9 @@ pub fn draw(frame: &mut Frame, _state: &State, s: &SessionView, area: Rect) {
     );
     let screen = s.current();
     match &screen.view {
-        View::Home(h) => home(frame, h, content),
+        View::Home(h) => home(frame, state, &s.server_id, h, content),
         View::List(l) => list(frame, &screen.title, l, content),
-        View::Details(d) => details(frame, d, content),
+        View::Details(d) => details(frame, state, &s.server_id, d, content),
     }
 }
 
@@ -56,7 +57,7 @@ fn item_line(item: &BaseItemDto, width: usize, selected: bool, ctx: Context) -> 
     ])
 }
 
-fn home(frame: &mut Frame, h: &HomeView, area: Rect) {
+fn home(frame: &mut Frame, state: &State, server_id: &str, h: &HomeView, area: Rect) {
     let block = Block::bordered().title(" Home ");
     let rows = inner(area);
     if h.loading {
@@ -77,13 +78,21 @@ fn home(frame: &mut Frame, h: &HomeView, area: Rect) {
         );
         return;
     }
+    let strip = posters::home_strip(rows, server_id, h, &state.images);
+    let height = strip.as_ref().map_or(rows.height, |s| s.list.height) as usize;
+    // the cursor stays in view even if the rows it was scrolled for were taller
+    let top = if h.cursor >= h.top + height {
+        h.cursor + 1 - height.max(1)
+    } else {
+        h.top
+    };
     let width = rows.width as usize;
     let lines: Vec<Line> = h
         .rows
         .iter()
         .enumerate()
-        .skip(h.top)
-        .take(rows.height as usize)
+        .skip(top)
+        .take(height)
         .map(|(i, row)| match row {
             HomeRow::Header(t) => Line::styled(
                 format!(" {t}"),
@@ -96,6 +105,31 @@ fn home(frame: &mut Frame, h: &HomeView, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines).block(block), area);
+    if let Some(strip) = strip {
+        poster_strip(frame, state, h, &strip);
+    }
+}
+
+/// The posters of the cursor's section under the home list, each with its name under it (the
+/// selected one highlighted).
+fn poster_strip(frame: &mut Frame, state: &State, h: &HomeView, strip: &HomeStrip) {
+    for p in &strip.posters {
+        let Some(HomeRow::Item(it)) = h.rows.get(p.row) else {
+            continue;
+        };
+        let name = item_title(it);
+        super::poster::draw(frame, &state.images, p.key.as_ref(), p.spot.area, &name);
+        let style = if p.selected {
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        } else {
+            Style::new().fg(color(Role::Dim))
+        };
+        let caption = Rect::new(p.spot.area.x, strip.captions.y, p.spot.area.width, 1);
+        frame.render_widget(
+            Paragraph::new(Line::styled(fit(&name, caption.width as usize), style)),
+            caption,
+        );
+    }
 }
 
 fn list(frame: &mut Frame, title: &str, l: &ListView, area: Rect) {
@@ -159,20 +193,30 @@ fn list(frame: &mut Frame, title: &str, l: &ListView, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn details(frame: &mut Frame, d: &DetailsView, area: Rect) {
+fn details(frame: &mut Frame, state: &State, server_id: &str, d: &DetailsView, area: Rect) {
     let block = Block::bordered().title(" Details ");
     let Some(it) = &d.item else {
         let text = d.error.clone().unwrap_or_else(|| "Loading…".into());
         frame.render_widget(Paragraph::new(format!("  {text}")).block(block), area);
         return;
     };
-    frame.render_widget(
-        Paragraph::new(detail_lines(it))
-            .wrap(Wrap { trim: false })
-            .scroll((d.scroll, 0))
-            .block(block),
-        area,
-    );
+    let text = Paragraph::new(detail_lines(it))
+        .wrap(Wrap { trim: false })
+        .scroll((d.scroll, 0));
+    match posters::details_poster(inner(area), server_id, it, &state.images) {
+        Some(p) => {
+            frame.render_widget(block, area);
+            super::poster::draw(
+                frame,
+                &state.images,
+                p.key.as_ref(),
+                p.poster,
+                &item_title(it),
+            );
+            frame.render_widget(text, p.text);
+        }
+        None => frame.render_widget(text.block(block), area),
+    }
 }
 
 /// Cast and crew worth a line: the first actors (with their roles), then who directed and

@@ -43,16 +43,38 @@ impl Pty {
         let child = pair.slave.spawn_command(cmd).expect("the program starts");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
+        let writer: Arc<Mutex<Box<dyn Write + Send>>> =
+            Arc::new(Mutex::new(pair.master.take_writer().unwrap()));
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let changed = Arc::new(Condvar::new());
         let raw = Arc::new(Mutex::new(Vec::new()));
-        let (p, c, r) = (parser.clone(), changed.clone(), raw.clone());
+        let (p, c, r, w) = (parser.clone(), changed.clone(), raw.clone(), writer.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
+            let mut tail: Vec<u8> = Vec::new();
             while let Ok(n @ 1..) = reader.read(&mut buf) {
                 p.lock().unwrap().process(&buf[..n]);
                 r.lock().unwrap().extend_from_slice(&buf[..n]);
+                // answer what every terminal answers (the emulator does not): the primary
+                // device attributes (a VT220, no sixel) and the status report
+                tail.extend_from_slice(&buf[..n]);
+                let mut answered = false;
+                for (asked, answer) in [
+                    (&b"\x1b[c"[..], &b"\x1b[?62;22c"[..]),
+                    (b"\x1b[5n", b"\x1b[0n"),
+                ] {
+                    if tail.windows(asked.len()).any(|x| x == asked) {
+                        let mut w = w.lock().unwrap();
+                        let _ = w.write_all(answer).and_then(|()| w.flush());
+                        answered = true;
+                    }
+                }
+                if answered {
+                    tail.clear();
+                } else {
+                    let keep = tail.len().saturating_sub(8);
+                    tail.drain(..keep);
+                }
                 c.notify_all();
             }
         });
@@ -60,7 +82,7 @@ impl Pty {
             parser,
             changed,
             raw,
-            writer: Arc::new(Mutex::new(writer)),
+            writer,
             child,
             master: pair.master,
         }

@@ -219,6 +219,25 @@ impl SignedInClient {
         Secret::new(url.to_string())
     }
 
+    /// An item's image: `GET /Items/{Id}/Images/{Type}?tag=&maxWidth=&quality=90`, the raw
+    /// bytes (the caller decodes them). Ask only for a type the item advertises in `ImageTags`,
+    /// with its tag: the tag names this version of the image, so a cached copy stays right.
+    pub async fn image(
+        &self,
+        item_id: &str,
+        kind: &str,
+        tag: &str,
+        max_width: u32,
+    ) -> Result<Vec<u8>, Error> {
+        let width = max_width.to_string();
+        let request = self.request(
+            Method::GET,
+            &["Items", item_id, "Images", kind],
+            &[("tag", tag), ("maxWidth", &width), ("quality", "90")],
+        );
+        self.server.http.bytes(request).await
+    }
+
     /// Admin: links a local user to a Connect account: `POST /Users/{Id}/Connect/Link?ConnectUsername=`.
     pub async fn link_connect(
         &self,

@@ -47,6 +47,7 @@
 //! command line sit on top, the simulator beside.
 
 mod connect;
+mod images;
 mod library;
 mod list;
 mod playback;
@@ -175,6 +176,8 @@ struct Inner {
     refreshes_wanted: std::sync::atomic::AtomicUsize,
     /// The stop switch of the playback here, while one runs (see [`Hub::play_here`]).
     here: Mutex<Option<tokio::sync::watch::Sender<bool>>>,
+    /// Pictures kept on disk (`images/` in the cache dir).
+    images: super::image_cache::ImageCache,
 }
 
 /// The session layer (cheap to clone: every clone is the same hub).
@@ -383,6 +386,10 @@ impl Hub {
                 refresh_turn: tokio::sync::Mutex::new(()),
                 refreshes_wanted: std::sync::atomic::AtomicUsize::new(0),
                 here: Mutex::new(None),
+                images: super::image_cache::ImageCache::new(
+                    cfg.cache_dir.as_ref().map(|d| d.join("images")),
+                    super::image_cache::DEFAULT_LIMIT,
+                ),
             }),
         })
     }

@@ -170,7 +170,7 @@ pub fn item_json(
     if fields.has("primaryimageaspectratio") {
         let ratio = match kind {
             Kind::Album | Kind::Track => 1.0,
-            Kind::View => 16.0 / 9.0,
+            Kind::View | Kind::Episode => 16.0 / 9.0,
             _ => 2.0 / 3.0,
         };
         m.insert("PrimaryImageAspectRatio".into(), json!(ratio));

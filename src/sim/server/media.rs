@@ -55,6 +55,8 @@ pub fn item_image(call: &Call, id: &str, kind: &str) -> Reply {
         ("primary", ItemRef::Track(..)) => return Reply::not_found("Image"),
         ("primary", ItemRef::Album(_)) => (300, 300),
         ("primary", ItemRef::View(_) | ItemRef::Root) => (480, 270),
+        // an episode's picture is a 16:9 still, as on a real server
+        ("primary", ItemRef::Episode(..)) => (320, 180),
         ("primary", _) => (200, 300),
         ("backdrop", ItemRef::Movie(_) | ItemRef::Series(_)) => (480, 270),
         _ => return Reply::not_found("Image"),
