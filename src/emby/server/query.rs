@@ -43,6 +43,8 @@ pub struct ItemsQuery {
     pub group_items: Option<bool>,
     /// `SeriesId` (NextUp).
     pub series_id: Option<String>,
+    /// `Ids`: exactly these items.
+    pub ids: Vec<String>,
 }
 
 impl ItemsQuery {
@@ -69,6 +71,7 @@ impl ItemsQuery {
             ("MediaTypes", &self.media_types),
             ("Filters", &self.filters),
             ("Fields", &self.fields),
+            ("Ids", &self.ids),
         ];
         pairs.extend(
             lists

@@ -47,6 +47,7 @@
 //! command line sit on top, the simulator beside.
 
 mod connect;
+mod everywhere;
 mod library;
 mod list;
 mod servers;
@@ -76,6 +77,7 @@ use super::store::{
     ConnectAccount, Credentials, CredentialsStore, SavedServer, SetAside, StoreError, TokenSource,
 };
 
+pub use everywhere::EACH_SERVER_WITHIN;
 pub use library::Home;
 pub use list::discovered_url;
 pub use servers::Probed;

@@ -181,6 +181,7 @@ pub fn dispatch(
             media::stream(&call, req.seg(1), r[0] == "audio")
         }
         ["shows", "nextup"] if get => browse::next_up(&call),
+        ["persons"] if get => browse::persons(&call),
         ["shows", _, "seasons"] if get => browse::show_children(&call, req.seg(1), false),
         ["shows", _, "episodes"] if get => browse::show_children(&call, req.seg(1), true),
         ["sessions", "logout"] if post => users::logout(&call),
