@@ -302,6 +302,8 @@ pub fn initial_state(snapshot: crate::session::Snapshot, setup: Setup) -> State 
             notices: snapshot.notices,
         },
     );
+    // with saved sessions, the app opens on every server's home merged
+    app::everywhere::open_on_start(&mut state);
     state
 }
 

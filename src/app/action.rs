@@ -62,6 +62,13 @@ pub enum Action {
         generation: u64,
         result: Result<Loaded, String>,
     },
+    /// One server's part of the "All servers" tab came back (its home, or its answer to a
+    /// search), tagged with the generation it was asked with.
+    Everywhere {
+        server_id: String,
+        generation: u64,
+        result: Result<EverywhereLoaded, String>,
+    },
 }
 
 /// What a PIN poll said.
@@ -121,6 +128,48 @@ pub enum Effect {
         generation: u64,
         request: Request,
     },
+    /// One server's part of the "All servers" tab; the answer comes back with `generation`. A
+    /// newer one for the same server and kind cancels this one (see [`Effect::supersedes`]).
+    Everywhere {
+        server_id: String,
+        generation: u64,
+        request: EverywhereRequest,
+    },
+}
+
+impl Effect {
+    /// The work a newer effect of the same key replaces: the worker cancels the older one still
+    /// running (typing a search cancels the search of the previous letters on every server).
+    pub fn supersedes(&self) -> Option<String> {
+        match self {
+            Effect::Everywhere {
+                server_id, request, ..
+            } => {
+                let kind = match request {
+                    EverywhereRequest::Home => "home",
+                    EverywhereRequest::Search(_) => "search",
+                };
+                Some(format!("everywhere-{kind}:{}", server_id.to_ascii_lowercase()))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What the "All servers" tab asks of one server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EverywhereRequest {
+    /// Its Continue Watching, Next Up and Latest, for the merged home.
+    Home,
+    /// Its answer to a search.
+    Search(String),
+}
+
+/// What one server answered for the "All servers" tab.
+#[derive(Debug, Clone)]
+pub enum EverywhereLoaded {
+    Home(Box<crate::session::everywhere::ServerHome>),
+    Search(Box<crate::session::everywhere::ServerSearch>),
 }
 
 /// A library request.

@@ -12,21 +12,32 @@ pub enum Mode {
     Search,
     Invitations,
     Help,
+    /// The "All servers" tab.
+    All,
+    /// Typing a search on the "All servers" tab (each key searches).
+    AllSearch,
 }
 
 impl Mode {
     /// Every mode with keys of its own, in the order help lists them after the current one.
-    pub const ALL: [Mode; 5] = [
+    pub const ALL: [Mode; 7] = [
         Mode::SignIn,
         Mode::Servers,
         Mode::Session,
         Mode::Search,
         Mode::Invitations,
+        Mode::All,
+        Mode::AllSearch,
     ];
 
     /// In text modes, printable keys not bound here are typed into the focused field.
     pub fn is_text(self) -> bool {
-        matches!(self, Mode::SignIn | Mode::Search)
+        matches!(self, Mode::SignIn | Mode::Search | Mode::AllSearch)
+    }
+
+    /// Modes where digits choose a tab (`0` the "All servers" tab, `1`-`9` a session).
+    fn has_tabs(self) -> bool {
+        matches!(self, Mode::Servers | Mode::Session | Mode::All)
     }
 
     pub fn title(self) -> &'static str {
@@ -37,6 +48,8 @@ impl Mode {
             Mode::Search => "Search",
             Mode::Invitations => "Invitations",
             Mode::Help => "Help",
+            Mode::All => "All servers",
+            Mode::AllSearch => "Search everywhere",
         }
     }
 }
@@ -83,6 +96,10 @@ pub enum Command {
     DeleteChar,
     /// Clear the terminal and draw everything again (bound in every mode).
     Redraw,
+    /// The "All servers" tab (`0`).
+    ToAll,
+    /// Open the selected row on another of the servers it is on.
+    OtherServer,
 }
 
 /// A key: code and modifiers (Shift is ignored for characters, which carry their case).
@@ -254,6 +271,65 @@ const HELP: &[Binding] = &[
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
 
+// ---- the "All servers" tab (issue #12) ----
+
+const ALL_SERVERS: &[Binding] = &[
+    b(&[ch('j'), code(K::Down)], C::Down, "down", false),
+    b(&[ch('k'), code(K::Up)], C::Up, "up", false),
+    b(
+        &[code(K::PageDown), ctrl('d')],
+        C::PageDown,
+        "page down",
+        false,
+    ),
+    b(&[code(K::PageUp), ctrl('u')], C::PageUp, "page up", false),
+    b(&[ch('g'), code(K::Home)], C::Top, "first", false),
+    b(&[ch('G'), code(K::End)], C::Bottom, "last", false),
+    b(
+        &[code(K::Enter), ch('l'), code(K::Right)],
+        C::Open,
+        "open on the fastest server",
+        true,
+    ),
+    b(&[ch('i')], C::Details, "details", false),
+    b(&[ch('o')], C::OtherServer, "other server", true),
+    b(&[ch('/')], C::Search, "search everywhere", true),
+    b(
+        &[code(K::Esc), ch('h'), code(K::Left), code(K::Backspace)],
+        C::Back,
+        "back from search",
+        false,
+    ),
+    b(&[ch('r')], C::Refresh, "reload", false),
+    b(&[code(K::Tab), ch(']')], C::NextTab, "next tab", true),
+    b(
+        &[code(K::BackTab), ch('[')],
+        C::PrevTab,
+        "previous tab",
+        false,
+    ),
+    b(&[ch('s')], C::ToServers, "servers", true),
+    b(&[ch('?')], C::Help, "help", true),
+    b(&[ch('q'), ctrl('c')], C::Quit, "quit", true),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
+const ALL_SEARCH: &[Binding] = &[
+    b(&[code(K::Enter)], C::Submit, "to the results", true),
+    b(&[code(K::Esc)], C::Cancel, "cancel the search", true),
+    b(&[code(K::Down)], C::Down, "down the results", false),
+    b(&[code(K::Up)], C::Up, "up the results", false),
+    b(
+        &[code(K::Backspace)],
+        C::DeleteChar,
+        "delete a character",
+        false,
+    ),
+    b(&[code(K::F(1))], C::Help, "all keys", false),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+];
+
 /// The bindings of a mode, in the order help shows them.
 pub fn bindings(mode: Mode) -> &'static [Binding] {
     match mode {
@@ -263,6 +339,8 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
         Mode::Search => SEARCH,
         Mode::Invitations => INVITATIONS,
         Mode::Help => HELP,
+        Mode::All => ALL_SERVERS,
+        Mode::AllSearch => ALL_SEARCH,
     }
 }
 
@@ -279,18 +357,18 @@ fn normalize(key: &KeyEvent) -> Key {
     Key(key.code, mods)
 }
 
-/// The command of a key in a mode. Digits 1-9 choose a session tab in Servers and Session.
+/// The command of a key in a mode. Digits choose a tab in Servers, Session and All servers:
+/// `0` the "All servers" tab, `1`-`9` a session.
 pub fn lookup(mode: Mode, key: &KeyEvent) -> Option<Command> {
     let k = normalize(key);
     if let Some(b) = bindings(mode).iter().find(|b| b.keys.contains(&k)) {
         return Some(b.command);
     }
     match k {
-        Key(KeyCode::Char(c @ '1'..='9'), m)
-            if m == NONE && matches!(mode, Mode::Servers | Mode::Session) =>
-        {
+        Key(KeyCode::Char(c @ '1'..='9'), m) if m == NONE && mode.has_tabs() => {
             Some(Command::Tab(c as usize - '1' as usize))
         }
+        Key(KeyCode::Char('0'), m) if m == NONE && mode.has_tabs() => Some(Command::ToAll),
         _ => None,
     }
 }
@@ -342,7 +420,8 @@ pub fn help_lines(mode: Mode) -> Vec<(String, &'static str)> {
             (keys.join(" "), b.help)
         })
         .collect();
-    if matches!(mode, Mode::Servers | Mode::Session) {
+    if mode.has_tabs() {
+        lines.push(("0".into(), "all servers"));
         lines.push(("1-9".into(), "session tab by number"));
     }
     lines
@@ -396,14 +475,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_mode() {
-        for mode in [
-            Mode::SignIn,
-            Mode::Servers,
-            Mode::Session,
-            Mode::Search,
-            Mode::Invitations,
-            Mode::Help,
-        ] {
+        for mode in Mode::ALL.into_iter().chain([Mode::Help]) {
             let mut seen = Vec::new();
             for b in bindings(mode) {
                 for k in b.keys {
@@ -426,6 +498,25 @@ mod tests {
         }
         // a plain l still types in text fields
         assert_eq!(lookup(Mode::SignIn, &key(KeyCode::Char('l'), NONE)), None);
+    }
+
+    #[test]
+    fn zero_is_the_all_servers_tab_and_the_all_search_types_letters() {
+        for mode in [Mode::Servers, Mode::Session, Mode::All] {
+            assert_eq!(
+                lookup(mode, &key(KeyCode::Char('0'), NONE)),
+                Some(Command::ToAll),
+                "{mode:?}"
+            );
+        }
+        assert_eq!(
+            lookup(Mode::All, &key(KeyCode::Char('3'), NONE)),
+            Some(Command::Tab(2))
+        );
+        for c in ['j', 'o', '0', '/', ' '] {
+            assert_eq!(lookup(Mode::AllSearch, &key(KeyCode::Char(c), NONE)), None);
+        }
+        assert!(Mode::AllSearch.is_text());
     }
 
     #[test]

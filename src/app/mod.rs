@@ -4,6 +4,7 @@
 pub mod action;
 pub mod browse;
 pub mod cache;
+pub mod everywhere;
 pub mod keymap;
 pub mod layout;
 pub mod paging;
@@ -30,6 +31,8 @@ pub enum Pane {
     SignIn,
     Servers,
     Session,
+    /// The "All servers" tab: every server's home merged, and search everywhere.
+    All,
 }
 
 /// A box over the pane that has the keyboard while it is open.
@@ -88,6 +91,8 @@ pub struct State {
     pub quit: bool,
     /// A full repaint was asked for (Ctrl-L): the loop clears the terminal before the next frame.
     pub repaint: bool,
+    /// The "All servers" tab.
+    pub everywhere: everywhere::EverywhereView,
 }
 
 impl State {
@@ -107,6 +112,7 @@ impl State {
             started: false,
             quit: false,
             repaint: false,
+            everywhere: everywhere::EverywhereView::default(),
         }
     }
 
@@ -126,6 +132,8 @@ impl State {
                 Pane::Servers => Mode::Servers,
                 Pane::Session if self.sessions.is_empty() => Mode::Servers,
                 Pane::Session => Mode::Session,
+                Pane::All if self.everywhere.typing => Mode::AllSearch,
+                Pane::All => Mode::All,
             },
         }
     }
@@ -157,12 +165,16 @@ impl State {
         }
     }
 
-    /// The tabs of the top row, in order: sign-in, servers, then one per session.
+    /// The tabs of the top row, in order: sign-in, servers, "All servers" (once there is a
+    /// server), then one per session.
     pub fn tabs(&self) -> Vec<(Tab, String)> {
         let mut tabs = vec![
             (Tab::SignIn, "Sign in".to_string()),
             (Tab::Servers, "Servers".to_string()),
         ];
+        if self.shows_all_tab() {
+            tabs.push((Tab::All, "0 All servers".to_string()));
+        }
         for (i, s) in self.sessions.iter().enumerate() {
             let cached = if s.stale { " (cached)" } else { "" };
             tabs.push((Tab::Session(i), format!("{} {}{cached}", i + 1, s.name)));
@@ -176,7 +188,13 @@ impl State {
             Pane::Servers => Tab::Servers,
             Pane::Session if self.sessions.is_empty() => Tab::Servers,
             Pane::Session => Tab::Session(self.active),
+            Pane::All => Tab::All,
         }
+    }
+
+    /// Whether the "All servers" tab is there: once any server is listed.
+    pub fn shows_all_tab(&self) -> bool {
+        !self.servers.rows.is_empty() || self.pane == Pane::All
     }
 }
 
@@ -186,6 +204,7 @@ pub enum Tab {
     SignIn,
     Servers,
     Session(usize),
+    All,
 }
 
 /// The separator between tabs (drawing and mouse hit-testing agree on it).
@@ -211,12 +230,33 @@ fn go_to(state: &mut State, tab: Tab) {
         Tab::SignIn => state.pane = Pane::SignIn,
         Tab::Servers => state.pane = Pane::Servers,
         Tab::Session(i) => browse::switch_to(state, i),
+        Tab::All => everywhere::show(state),
     }
+}
+
+/// `Tab` / `Shift-Tab`: through the "All servers" tab and the sessions, wrapping; from the
+/// sign-in or servers pane to the first (or last) of them.
+fn cycle_tabs(state: &mut State, forward: bool) {
+    let mut cycle: Vec<Tab> = Vec::new();
+    if state.shows_all_tab() {
+        cycle.push(Tab::All);
+    }
+    cycle.extend((0..state.sessions.len()).map(Tab::Session));
+    if cycle.is_empty() {
+        return;
+    }
+    let n = cycle.len();
+    let next = match cycle.iter().position(|t| *t == state.current_tab()) {
+        Some(i) if forward => (i + 1) % n,
+        Some(i) => (i + n - 1) % n,
+        None if forward => 0,
+        None => n - 1,
+    };
+    go_to(state, cycle[next]);
 }
 
 /// Commands that mean the same everywhere they are bound.
 fn global(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
-    let n = state.sessions.len();
     match cmd {
         Command::Quit => state.quit = true,
         Command::Help => {
@@ -225,18 +265,9 @@ fn global(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 scroll: 0,
             })
         }
-        Command::NextTab | Command::PrevTab if n > 0 => {
-            let forward = cmd == Command::NextTab;
-            let next = match (state.pane, forward) {
-                (Pane::Session, true) => (state.active + 1) % n,
-                (Pane::Session, false) => (state.active + n - 1) % n,
-                (_, true) => 0,
-                (_, false) => n - 1,
-            };
-            browse::switch_to(state, next);
-        }
-        Command::NextTab | Command::PrevTab => {}
+        Command::NextTab | Command::PrevTab => cycle_tabs(state, cmd == Command::NextTab),
         Command::Tab(i) => browse::switch_to(state, i),
+        Command::ToAll => everywhere::show(state),
         Command::ToServers if state.pane == Pane::Session => state.pane = Pane::Servers,
         _ => return None,
     }
@@ -294,13 +325,24 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             }
             servers::invitations_command(state, cmd)
         }
-        Mode::SignIn | Mode::Servers | Mode::Session => {
+        Mode::AllSearch => {
+            if cmd == Command::Help {
+                state.overlay = Some(Overlay::Help {
+                    under: mode,
+                    scroll: 0,
+                });
+                return Vec::new();
+            }
+            everywhere::search_command(state, cmd)
+        }
+        Mode::SignIn | Mode::Servers | Mode::Session | Mode::All => {
             if let Some(effects) = global(state, cmd) {
                 return effects;
             }
             match mode {
                 Mode::SignIn => signin::command(state, cmd),
                 Mode::Servers => servers::command(state, cmd),
+                Mode::All => everywhere::command(state, cmd),
                 _ => browse::command(state, cmd),
             }
         }
@@ -339,7 +381,7 @@ fn mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
             };
             if matches!(
                 mode,
-                Mode::Servers | Mode::Session | Mode::Help | Mode::Invitations
+                Mode::Servers | Mode::Session | Mode::Help | Mode::Invitations | Mode::All
             ) {
                 let mut effects = Vec::new();
                 for _ in 0..3 {
@@ -415,6 +457,7 @@ fn mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
                     }
                     Vec::new()
                 }
+                Mode::All => everywhere::click(state, m.row),
                 _ => Vec::new(),
             }
         }
@@ -434,6 +477,16 @@ fn session_event(state: &mut State, event: Event) -> Vec<Effect> {
                 .map(|r| r.id.to_ascii_lowercase())
                 .collect();
             state.servers.checking.retain(|id| ids.contains(id));
+            let gone: Vec<String> = state
+                .everywhere
+                .home_parts
+                .keys()
+                .filter(|k| !ids.contains(k))
+                .cloned()
+                .collect();
+            for id in gone {
+                everywhere::server_removed(state, &id);
+            }
         }
         Event::Reaching(id) => {
             state.servers.checking.insert(id.to_ascii_lowercase());
@@ -447,13 +500,17 @@ fn session_event(state: &mut State, event: Event) -> Vec<Effect> {
             let id = report.id.clone();
             let signed_in = report.state == "signed_in";
             state.servers.upsert(*report);
+            let mut effects = Vec::new();
             if signed_in {
-                return browse::reload_stale(state, &id);
+                effects = browse::reload_stale(state, &id);
             }
+            effects.extend(everywhere::server_changed(state, &id));
+            return effects;
         }
         Event::Removed(id) => {
             state.servers.remove(&id);
             close_session(state, &id);
+            everywhere::server_removed(state, &id);
         }
         Event::ConnectUser(user) => state.connect_user = user,
         Event::Notice(text) => state.servers.message = Some(Message::error(text)),
@@ -512,6 +569,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                         .modifiers
                         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
                 {
+                    if mode == Mode::AllSearch {
+                        return everywhere::type_char(state, c);
+                    }
                     type_char(state, c);
                 }
             } else if state.overlay.is_some() && matches!(mode, Mode::Help) {
@@ -520,6 +580,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Paste(text) => {
+            if state.mode() == Mode::AllSearch {
+                return everywhere::paste(state, &text);
+            }
             paste(state, &text);
             Vec::new()
         }
@@ -542,10 +605,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     effects.extend(browse::page_effects(&server_id, screen, height));
                 }
             }
+            let rows = everywhere::rows_area(state.areas().body).height as usize;
+            state.everywhere.scroll(rows);
             effects
         }
         Action::Tick(now) => {
             state.now_ms = now;
+            everywhere::tick(state);
             signin::tick(state)
         }
         Action::Started {
@@ -559,6 +625,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             // every saved server is being reached from now on
             state.servers.checking = servers.iter().map(|r| r.id.to_ascii_lowercase()).collect();
             state.servers.set_rows(servers);
+            state.everywhere.ranks =
+                crate::session::everywhere::Ranks::from_reports(&state.servers.rows);
             if let Some(n) = notices.into_iter().next() {
                 state.servers.message = Some(Message::error(n));
             }
@@ -605,15 +673,20 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             report,
             message,
         } => {
-            match report {
-                Some(r) => state.servers.upsert(r),
+            let effects = match report {
+                Some(r) => {
+                    state.servers.upsert(r);
+                    everywhere::server_changed(state, &server_id)
+                }
                 None => {
                     state.servers.remove(&server_id);
                     close_session(state, &server_id);
+                    everywhere::server_removed(state, &server_id);
+                    Vec::new()
                 }
-            }
+            };
             state.servers.message = Some(Message::info(message));
-            Vec::new()
+            effects
         }
         Action::ServerOpFailed(e) => {
             state.servers.message = Some(Message::error(e));
@@ -640,6 +713,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             generation,
             result,
         } => browse::loaded(state, &server_id, generation, result),
+        Action::Everywhere {
+            server_id,
+            generation,
+            result,
+        } => everywhere::loaded(state, &server_id, generation, result),
     }
 }
 

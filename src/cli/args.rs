@@ -135,6 +135,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Search every signed-in server at once; the same film or episode on several servers is
+    /// one result, its servers fastest first.
+    Search {
+        text: String,
+        /// Only this server (may be given more than once).
+        #[arg(long = "server", value_name = "ID")]
+        servers: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Continue Watching, Next Up and Latest of every signed-in server, merged.
+    Home {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -231,6 +246,29 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn search_takes_a_text_and_servers_and_home_takes_json() {
+        let cli = Cli::try_parse_from([
+            "emby-tui", "search", "the night", "--server", "a", "--server", "b", "--json",
+        ])
+        .unwrap();
+        let Some(Command::Search {
+            text,
+            servers,
+            json,
+        }) = cli.command
+        else {
+            panic!("search")
+        };
+        assert_eq!((text.as_str(), servers, json), ("the night", vec!["a".to_string(), "b".to_string()], true));
+        let cli = Cli::try_parse_from(["emby-tui", "home", "--json"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Home { json: true })));
+        assert_eq!(
+            Cli::try_parse_from(["emby-tui", "search"]).unwrap_err().exit_code(),
+            2
+        );
     }
 
     #[test]

@@ -306,6 +306,12 @@ async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow
                 }
             }
         }
+        Command::Search {
+            text,
+            servers,
+            json,
+        } => super::everywhere::search(hub, &text, &servers, json).await?,
+        Command::Home { json } => super::everywhere::home(hub, json).await?,
     }
     Ok(())
 }

@@ -41,6 +41,7 @@ pub fn message(frame: &mut Frame, state: &State, area: Rect) {
         Pane::Servers => state.servers.message.clone(),
         Pane::SignIn => None, // the sign-in pane shows its own
         Pane::Session => state.sessions.get(state.active).and_then(session_message),
+        Pane::All => state.everywhere.message.clone(),
     };
     if let Some(m) = msg {
         let style = if m.error {

@@ -374,8 +374,9 @@ async fn shared_titles_carry_the_same_provider_ids_and_people_are_found() {
             "Cabin" => ("cabin", "cabin"),
             _ => ("friend", "friend"),
         };
-        let (token, user) = sign_in(&s.local_url, user_name, pw, "dev-shared").await;
-        let base = &s.local_url;
+        // Cabin's LocalAddress is black-holed: every server through its remote Url
+        let (token, user) = sign_in(&s.remote_url, user_name, pw, "dev-shared").await;
+        let base = &s.remote_url;
         let (_, found) = get(
             &format!("{base}/emby/Users/{user}/Items?Recursive=true&IncludeItemTypes=Movie&SearchTerm=the long night&Fields=ProviderIds"),
             &token,
