@@ -183,11 +183,10 @@ pub async fn perform(hub: &Hub, effect: Effect) -> Option<Action> {
             let result = match request {
                 EverywhereRequest::Home => text(hub.everywhere_home(&server_id).await)
                     .map(|h| EverywhereLoaded::Home(Box::new(h))),
-                EverywhereRequest::Search(term) => text(
-                    hub.everywhere_search(&server_id, &term, SEARCH_LIMIT)
-                        .await,
-                )
-                .map(|s| EverywhereLoaded::Search(Box::new(s))),
+                EverywhereRequest::Search(term) => {
+                    text(hub.everywhere_search(&server_id, &term, SEARCH_LIMIT).await)
+                        .map(|s| EverywhereLoaded::Search(Box::new(s)))
+                }
             };
             Action::Everywhere {
                 server_id,

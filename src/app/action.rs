@@ -149,7 +149,10 @@ impl Effect {
                     EverywhereRequest::Home => "home",
                     EverywhereRequest::Search(_) => "search",
                 };
-                Some(format!("everywhere-{kind}:{}", server_id.to_ascii_lowercase()))
+                Some(format!(
+                    "everywhere-{kind}:{}",
+                    server_id.to_ascii_lowercase()
+                ))
             }
             _ => None,
         }

@@ -33,7 +33,10 @@ pub const SLOW_MS: u64 = 1500;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
     /// Asked with `generation` at `since` (ms since the epoch; 0 until the clock is known).
-    Waiting { generation: u64, since: u64 },
+    Waiting {
+        generation: u64,
+        since: u64,
+    },
     Answered,
     Failed(String),
 }
@@ -201,7 +204,11 @@ impl EverywhereView {
             .map(|s| (s.server_id.clone(), s.item_id.clone()));
         self.rows = match &self.search {
             Some(search) => search_rows(search),
-            None => home_rows(&self.home, self.homes.is_empty(), self.home_parts.is_empty()),
+            None => home_rows(
+                &self.home,
+                self.homes.is_empty(),
+                self.home_parts.is_empty(),
+            ),
         };
         let found = was_on.and_then(|(server, item)| {
             (0..self.rows.len()).find(|i| {
@@ -293,12 +300,7 @@ pub fn parts(body: Rect) -> (Rect, Rect, Rect) {
             .saturating_sub(title.height)
             .saturating_sub(footer_h),
     );
-    let footer = Rect::new(
-        body.x,
-        content.y + content.height,
-        body.width,
-        footer_h,
-    );
+    let footer = Rect::new(body.x, content.y + content.height, body.width, footer_h);
     (title, content, footer)
 }
 
@@ -406,14 +408,14 @@ pub fn server_changed(state: &mut State, server_id: &str) -> Vec<Effect> {
                 effects.push(ask_home(state, &report.id));
             }
             let search = state.everywhere.search.as_ref().and_then(|s| {
-                (!s.parts.contains_key(&k)
-                    || matches!(s.parts.get(&k), Some(Part::Failed(_))))
-                .then(|| (s.term.clone(), s.generation))
+                (!s.parts.contains_key(&k) || matches!(s.parts.get(&k), Some(Part::Failed(_))))
+                    .then(|| (s.term.clone(), s.generation))
             });
             if let Some((term, generation)) = search {
                 let since = state.now_ms;
                 if let Some(s) = &mut state.everywhere.search {
-                    s.parts.insert(k.clone(), Part::Waiting { generation, since });
+                    s.parts
+                        .insert(k.clone(), Part::Waiting { generation, since });
                 }
                 effects.push(Effect::Everywhere {
                     server_id: report.id.clone(),
@@ -425,8 +427,14 @@ pub fn server_changed(state: &mut State, server_id: &str) -> Vec<Effect> {
         // listed and about to be reached: nothing to say yet
         "unavailable" if report.error.as_deref() == Some("not contacted yet") => {}
         _ => {
-            let why = report.error.clone().unwrap_or_else(|| "not signed in".into());
-            state.everywhere.home_parts.insert(k.clone(), Part::Failed(why));
+            let why = report
+                .error
+                .clone()
+                .unwrap_or_else(|| "not signed in".into());
+            state
+                .everywhere
+                .home_parts
+                .insert(k.clone(), Part::Failed(why));
             if state.everywhere.homes.remove(&k).is_some() {
                 remerge_home(state);
             }
@@ -629,7 +637,11 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
         }
         Command::Search => {
             v.typing = true;
-            v.prompt = v.search.as_ref().map(|s| s.term.clone()).unwrap_or_default();
+            v.prompt = v
+                .search
+                .as_ref()
+                .map(|s| s.term.clone())
+                .unwrap_or_default();
         }
         Command::Back => {
             if v.search.is_some() {

@@ -251,7 +251,14 @@ mod tests {
     #[test]
     fn search_takes_a_text_and_servers_and_home_takes_json() {
         let cli = Cli::try_parse_from([
-            "emby-tui", "search", "the night", "--server", "a", "--server", "b", "--json",
+            "emby-tui",
+            "search",
+            "the night",
+            "--server",
+            "a",
+            "--server",
+            "b",
+            "--json",
         ])
         .unwrap();
         let Some(Command::Search {
@@ -262,11 +269,16 @@ mod tests {
         else {
             panic!("search")
         };
-        assert_eq!((text.as_str(), servers, json), ("the night", vec!["a".to_string(), "b".to_string()], true));
+        assert_eq!(
+            (text.as_str(), servers, json),
+            ("the night", vec!["a".to_string(), "b".to_string()], true)
+        );
         let cli = Cli::try_parse_from(["emby-tui", "home", "--json"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Home { json: true })));
         assert_eq!(
-            Cli::try_parse_from(["emby-tui", "search"]).unwrap_err().exit_code(),
+            Cli::try_parse_from(["emby-tui", "search"])
+                .unwrap_err()
+                .exit_code(),
             2
         );
     }

@@ -98,9 +98,7 @@ fn targets(hub: &Hub, only: &[String]) -> (Vec<String>, Vec<String>) {
     if only.is_empty() {
         let ids = saved
             .iter()
-            .filter(|s| {
-                !s.signed_out && (s.access_token.is_some() || s.exchange_token.is_some())
-            })
+            .filter(|s| !s.signed_out && (s.access_token.is_some() || s.exchange_token.is_some()))
             .map(|s| s.id.clone())
             .collect();
         return (ids, Vec::new());
@@ -135,16 +133,19 @@ fn answers<T>(hub: &Hub, results: Vec<(String, Result<T, SessionError>)>) -> Vec
     ok
 }
 
-fn servers_to_ask(hub: &Hub, only: &[String]) -> anyhow::Result<Vec<String>> {
-    let (ids, unknown) = targets(hub, only);
+async fn servers_to_ask(hub: &Hub, only: &[String]) -> anyhow::Result<Vec<String>> {
+    let (mut ids, mut unknown) = targets(hub, only);
+    if ids.is_empty() && hub.credentials().connect.is_some() {
+        // signed in to Emby Connect, but its servers were never listed here: list them first
+        hub.refresh().await?;
+        (ids, unknown) = targets(hub, only);
+    }
     for u in &unknown {
         tell!("emby-tui: {}", SessionError::UnknownServer(u.clone()));
     }
     if ids.is_empty() {
         if unknown.is_empty() {
-            bail!(
-                "no server is signed in yet: sign in to Emby Connect or add a server by address"
-            );
+            bail!("no server is signed in yet: sign in to Emby Connect or add a server by address");
         }
         bail!("none of the servers named with --server is saved");
     }
@@ -157,7 +158,7 @@ pub async fn search(hub: &Hub, text: &str, only: &[String], json: bool) -> anyho
     if term.is_empty() {
         bail!("nothing to search for: give a word or two");
     }
-    let ids = servers_to_ask(hub, only)?;
+    let ids = servers_to_ask(hub, only).await?;
     let results = hub
         .each_server(&ids, EACH_SERVER_WITHIN, |id| {
             let term = term.clone();
@@ -191,7 +192,7 @@ pub async fn search(hub: &Hub, text: &str, only: &[String], json: bool) -> anyho
 
 /// `emby-tui home [--json]`.
 pub async fn home(hub: &Hub, json: bool) -> anyhow::Result<()> {
-    let ids = servers_to_ask(hub, &[])?;
+    let ids = servers_to_ask(hub, &[]).await?;
     let results = hub
         .each_server(&ids, EACH_SERVER_WITHIN, |id| async move {
             hub.everywhere_home(&id).await

@@ -152,10 +152,14 @@ pub struct TitleConfig {
 impl TitleConfig {
     /// The provider ids it gives, as (provider name, id); empty when it gives none.
     pub fn provider_ids(&self) -> Vec<(&'static str, &str)> {
-        [("Imdb", &self.imdb), ("Tmdb", &self.tmdb), ("Tvdb", &self.tvdb)]
-            .into_iter()
-            .filter_map(|(k, v)| Some((k, v.as_deref()?)))
-            .collect()
+        [
+            ("Imdb", &self.imdb),
+            ("Tmdb", &self.tmdb),
+            ("Tvdb", &self.tvdb),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v.as_deref()?)))
+        .collect()
     }
 }
 
@@ -399,7 +403,10 @@ fn validate_titles(s: &ServerConfig) -> anyhow::Result<()> {
             bail!("server {:?}: {what} {index} has two titles", s.name);
         }
         if t.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-            bail!("server {:?}: the title of {what} {index} has an empty name", s.name);
+            bail!(
+                "server {:?}: the title of {what} {index} has an empty name",
+                s.name
+            );
         }
         for (provider, id) in t.provider_ids() {
             if id.trim().is_empty() {

@@ -157,10 +157,7 @@ fn footer_line(state: &State) -> Line<'static> {
             return Line::from("");
         }
         return Line::styled(
-            format!(
-                " {n} server{} answered.",
-                if n == 1 { "" } else { "s" }
-            ),
+            format!(" {n} server{} answered.", if n == 1 { "" } else { "s" }),
             Style::new().fg(Color::DarkGray),
         );
     }

@@ -418,7 +418,10 @@ async fn shared_titles_carry_the_same_provider_ids_and_people_are_found() {
     }
     assert_eq!(long_night[0]["Imdb"], "tt7000001");
     assert_eq!(long_night[1], long_night[0], "the same ids on Cabin");
-    assert_eq!(long_night[2]["Tmdb"], "700001", "Friend's names it differently");
+    assert_eq!(
+        long_night[2]["Tmdb"], "700001",
+        "Friend's names it differently"
+    );
     // the 1998 film on two servers shares its Imdb id; the 2011 one has ids of its own
     let by_year = |y: i64| -> Vec<&Value> {
         ferries

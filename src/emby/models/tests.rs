@@ -227,7 +227,10 @@ fn provider_ids_and_the_dates_merging_needs_are_read() {
         item.provider_ids.get("Imdb").map(String::as_str),
         Some("tt0111161")
     );
-    assert_eq!(item.provider_ids.get("Tmdb").map(String::as_str), Some("278"));
+    assert_eq!(
+        item.provider_ids.get("Tmdb").map(String::as_str),
+        Some("278")
+    );
     assert_eq!(
         item.date_created.as_deref(),
         Some("2021-01-01T00:00:00.0000000Z")

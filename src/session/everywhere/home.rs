@@ -70,7 +70,10 @@ pub struct MergedHome {
 
 /// The homes of several servers as one. Servers are taken fastest first (so a row shows the
 /// fastest server's name for it), each row's servers are ordered fastest first.
-pub fn merge_homes<'a>(homes: impl IntoIterator<Item = &'a ServerHome>, ranks: &Ranks) -> MergedHome {
+pub fn merge_homes<'a>(
+    homes: impl IntoIterator<Item = &'a ServerHome>,
+    ranks: &Ranks,
+) -> MergedHome {
     let mut homes: Vec<&ServerHome> = homes.into_iter().collect();
     homes.sort_by(|a, b| {
         ranks
@@ -290,7 +293,12 @@ mod tests {
         );
         let first = &home.continue_watching[0];
         assert_eq!(
-            first.item.user_data.as_ref().unwrap().playback_position_ticks,
+            first
+                .item
+                .user_data
+                .as_ref()
+                .unwrap()
+                .playback_position_ticks,
             Some(9)
         );
     }
@@ -360,6 +368,9 @@ mod tests {
         assert_eq!(ids(&home.next_up), ["c-s1e5@cabin", "l-other@living"]);
         // the same episode on two servers is one row
         let same = merge_homes([&living, &friend], &ranks());
-        assert_eq!(ids(&same.next_up), ["l-s1e2@living+friend", "l-other@living"]);
+        assert_eq!(
+            ids(&same.next_up),
+            ["l-s1e2@living+friend", "l-other@living"]
+        );
     }
 }

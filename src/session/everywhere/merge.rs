@@ -160,7 +160,8 @@ pub fn identities(found: &Found) -> Vec<(String, String)> {
     };
     if let Some(numbers) = numbers {
         out.extend(
-            matched(&found.series_ids).map(|(k, v)| (format!("{kind}:series-{k}"), format!("{v}|{numbers}"))),
+            matched(&found.series_ids)
+                .map(|(k, v)| (format!("{kind}:series-{k}"), format!("{v}|{numbers}"))),
         );
     }
     out
@@ -361,8 +362,16 @@ mod tests {
             "2024-03-01T20:00:00.0000000Z",
             111,
         ));
-        m.add(played(film("b", "2", "X", &ids), "2024-03-05T20:00:00Z", 222));
-        m.add(played(film("c", "3", "X", &ids), "2024-02-01T20:00:00Z", 333));
+        m.add(played(
+            film("b", "2", "X", &ids),
+            "2024-03-05T20:00:00Z",
+            222,
+        ));
+        m.add(played(
+            film("c", "3", "X", &ids),
+            "2024-02-01T20:00:00Z",
+            333,
+        ));
         m.add(film("d", "4", "X", &ids));
         let row = &m.items()[0];
         assert_eq!(row.sources.len(), 4);
@@ -372,10 +381,7 @@ mod tests {
         // opening it on a server uses that server's id and state
         let on_c = row.item_on(&row.sources[2]);
         assert_eq!(on_c.id.as_deref(), Some("3"));
-        assert_eq!(
-            on_c.user_data.unwrap().playback_position_ticks,
-            Some(333)
-        );
+        assert_eq!(on_c.user_data.unwrap().playback_position_ticks, Some(333));
     }
 
     #[test]

@@ -82,7 +82,12 @@ impl Ranks {
 pub(crate) mod tests {
     use super::*;
 
-    pub(crate) fn report(id: &str, state: &'static str, mode: Option<&'static str>, ms: u64) -> ServerReport {
+    pub(crate) fn report(
+        id: &str,
+        state: &'static str,
+        mode: Option<&'static str>,
+        ms: u64,
+    ) -> ServerReport {
         ServerReport {
             id: id.into(),
             name: format!("Server {id}"),
@@ -120,15 +125,29 @@ pub(crate) mod tests {
             report("down", "unavailable", None, 1),
             report("manual", "signed_in", Some("manual"), 1),
         ]);
-        let mut sources: Vec<Source> = ["down", "remote-fast", "gone", "local-slow", "manual", "local-fast"]
-            .into_iter()
-            .map(source)
-            .collect();
+        let mut sources: Vec<Source> = [
+            "down",
+            "remote-fast",
+            "gone",
+            "local-slow",
+            "manual",
+            "local-fast",
+        ]
+        .into_iter()
+        .map(source)
+        .collect();
         ranks.order(&mut sources);
         let order: Vec<&str> = sources.iter().map(|s| s.server_id.as_str()).collect();
         assert_eq!(
             order,
-            ["local-fast", "local-slow", "manual", "remote-fast", "down", "gone"]
+            [
+                "local-fast",
+                "local-slow",
+                "manual",
+                "remote-fast",
+                "down",
+                "gone"
+            ]
         );
         assert_eq!(ranks.name("LOCAL-FAST"), "Server local-fast");
         assert_eq!(ranks.name("gone"), "gone");

@@ -79,10 +79,12 @@ pub fn match_score(name: &str, term: &str) -> u8 {
         0
     } else if name.starts_with(&term) {
         1
-    } else if name
-        .match_indices(&term)
-        .any(|(i, _)| !name[..i].chars().next_back().is_some_and(char::is_alphanumeric))
-    {
+    } else if name.match_indices(&term).any(|(i, _)| {
+        !name[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+    }) {
         2
     } else if name.contains(&term) {
         3
@@ -228,7 +230,8 @@ impl SearchMerge {
             if g.order.is_empty() {
                 continue;
             }
-            let mut items: Vec<Option<Merged>> = g.merger.into_items().into_iter().map(Some).collect();
+            let mut items: Vec<Option<Merged>> =
+                g.merger.into_items().into_iter().map(Some).collect();
             let rows = g.order.iter().filter_map(|i| items[*i].take()).collect();
             out.push((group, rows));
         }
@@ -238,7 +241,11 @@ impl SearchMerge {
 
 /// Several servers' answers as one list (the command line's use): the fastest server's answer
 /// first, so its names are the ones shown.
-pub fn merge_searches(term: &str, mut answers: Vec<ServerSearch>, ranks: &Ranks) -> Vec<(SearchGroup, Vec<Merged>)> {
+pub fn merge_searches(
+    term: &str,
+    mut answers: Vec<ServerSearch>,
+    ranks: &Ranks,
+) -> Vec<(SearchGroup, Vec<Merged>)> {
     answers.sort_by(|a, b| {
         ranks
             .rank(&a.server_id)

@@ -11,7 +11,9 @@ use crate::emby::models::{BaseItemDto, QueryResult};
 use crate::emby::server::ItemsQuery;
 
 use super::super::error::SessionError;
-use super::super::everywhere::{Found, LibraryKind, ProviderIds, SearchGroup, ServerHome, ServerSearch};
+use super::super::everywhere::{
+    Found, LibraryKind, ProviderIds, SearchGroup, ServerHome, ServerSearch,
+};
 use super::Hub;
 
 /// Items per home row asked of each server.
@@ -30,7 +32,10 @@ fn fields() -> Vec<String> {
 pub const EACH_SERVER_WITHIN: Duration = Duration::from_secs(15);
 
 fn found(server_id: &str, items: Vec<BaseItemDto>) -> Vec<Found> {
-    items.into_iter().map(|i| Found::new(server_id, i)).collect()
+    items
+        .into_iter()
+        .map(|i| Found::new(server_id, i))
+        .collect()
 }
 
 impl Hub {

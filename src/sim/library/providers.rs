@@ -25,13 +25,28 @@ pub fn provider_ids(lib: &Library, item: ItemRef) -> Vec<(&'static str, String)>
     }
     match item {
         ItemRef::Movie(_) => vec![
-            ("Imdb", format!("tt{:08}", digits(lib, item, "imdb", 100_000_000))),
-            ("Tmdb", (1 + digits(lib, item, "tmdb", 999_999_999)).to_string()),
+            (
+                "Imdb",
+                format!("tt{:08}", digits(lib, item, "imdb", 100_000_000)),
+            ),
+            (
+                "Tmdb",
+                (1 + digits(lib, item, "tmdb", 999_999_999)).to_string(),
+            ),
         ],
         ItemRef::Series(_) => vec![
-            ("Imdb", format!("tt{:08}", digits(lib, item, "imdb", 100_000_000))),
-            ("Tmdb", (1 + digits(lib, item, "tmdb", 999_999_999)).to_string()),
-            ("Tvdb", (1 + digits(lib, item, "tvdb", 99_999_999)).to_string()),
+            (
+                "Imdb",
+                format!("tt{:08}", digits(lib, item, "imdb", 100_000_000)),
+            ),
+            (
+                "Tmdb",
+                (1 + digits(lib, item, "tmdb", 999_999_999)).to_string(),
+            ),
+            (
+                "Tvdb",
+                (1 + digits(lib, item, "tvdb", 99_999_999)).to_string(),
+            ),
         ],
         ItemRef::Person(_) => {
             let name = names::name(lib, item);
