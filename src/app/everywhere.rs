@@ -757,3 +757,222 @@ fn open(state: &mut State, details: bool) -> Vec<Effect> {
     state.everywhere.pick = 0;
     browse::open_item_on(state, &server_id, &name, item, details)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Action, Tab, update};
+    use crate::session::ServerReport;
+    use crate::session::everywhere::Found;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn report(id: &str, state: &'static str) -> ServerReport {
+        ServerReport {
+            id: id.into(),
+            name: id.to_uppercase(),
+            source: "connect",
+            state,
+            mode: Some("local"),
+            address: None,
+            local_address: None,
+            remote_address: None,
+            manual_address: None,
+            user_id: None,
+            user_name: None,
+            latency_ms: Some(1),
+            error: (state != "signed_in").then(|| "refused".to_string()),
+            link_type: None,
+            last_used_ms: 0,
+        }
+    }
+
+    fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
+        update(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    fn started(ids: &[&str]) -> State {
+        let mut s = State::new("pin");
+        update(&mut s, Action::Resize(100, 30));
+        update(
+            &mut s,
+            Action::Started {
+                connect_user: None,
+                servers: ids.iter().map(|i| report(i, "signed_in")).collect(),
+                notices: vec![],
+            },
+        );
+        s
+    }
+
+    fn server(s: &mut State, r: ServerReport) -> Vec<Effect> {
+        update(
+            s,
+            Action::Session(crate::session::Event::Server(Box::new(r))),
+        )
+    }
+
+    fn home_with(server_id: &str, name: &str) -> Action {
+        Action::Everywhere {
+            server_id: server_id.into(),
+            generation: 0,
+            result: Ok(EverywhereLoaded::Home(Box::new(ServerHome {
+                server_id: server_id.into(),
+                resume: vec![Found::new(
+                    server_id,
+                    crate::emby::models::BaseItemDto {
+                        id: Some(format!("{server_id}-1")),
+                        name: Some(name.into()),
+                        item_type: Some("Movie".into()),
+                        ..Default::default()
+                    },
+                )],
+                ..Default::default()
+            }))),
+        }
+    }
+
+    fn answered_home(s: &mut State, server_id: &str, effects: &[Effect], name: &str) {
+        let generation = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Everywhere {
+                    server_id: id,
+                    generation,
+                    request: EverywhereRequest::Home,
+                } if id == server_id => Some(*generation),
+                _ => None,
+            })
+            .expect("the home was asked");
+        let Action::Everywhere {
+            server_id, result, ..
+        } = home_with(server_id, name)
+        else {
+            unreachable!()
+        };
+        update(
+            s,
+            Action::Everywhere {
+                server_id,
+                generation,
+                result,
+            },
+        );
+    }
+
+    fn names(s: &State) -> Vec<String> {
+        s.everywhere
+            .rows
+            .iter()
+            .filter_map(|r| s.everywhere.merged(*r))
+            .map(|m| m.item.name.clone().unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn the_all_tab_comes_first_and_tab_and_zero_reach_it() {
+        let mut s = started(&["a"]);
+        let tabs: Vec<Tab> = s.tabs().into_iter().map(|(t, _)| t).collect();
+        assert_eq!(tabs, [Tab::SignIn, Tab::Servers, Tab::All]);
+        // a session of the server, then Tab cycles All -> session -> All
+        s.pane = Pane::Servers;
+        key(&mut s, KeyCode::Enter);
+        assert_eq!(s.pane, Pane::Session);
+        let tabs: Vec<Tab> = s.tabs().into_iter().map(|(t, _)| t).collect();
+        assert_eq!(tabs[2..], [Tab::All, Tab::Session(0)]);
+        key(&mut s, KeyCode::Tab);
+        assert_eq!(s.pane, Pane::All);
+        key(&mut s, KeyCode::Tab);
+        assert_eq!(s.current_tab(), Tab::Session(0));
+        key(&mut s, KeyCode::BackTab);
+        assert_eq!(s.pane, Pane::All);
+        s.pane = Pane::Servers;
+        key(&mut s, KeyCode::Char('0'));
+        assert_eq!(s.pane, Pane::All);
+        key(&mut s, KeyCode::Char('1'));
+        assert_eq!(s.current_tab(), Tab::Session(0));
+    }
+
+    #[test]
+    fn a_server_that_goes_down_leaves_the_view_and_is_asked_again_when_it_comes_back() {
+        let mut s = started(&["a", "b"]);
+        let asked_a = server(&mut s, report("a", "signed_in"));
+        let asked_b = server(&mut s, report("b", "signed_in"));
+        answered_home(&mut s, "a", &asked_a, "Alpha film");
+        answered_home(&mut s, "b", &asked_b, "Beta film");
+        assert_eq!(names(&s), ["Alpha film", "Beta film"]);
+        // b goes down: its rows leave, the footer names it, nothing is asked of it
+        assert!(server(&mut s, report("b", "unavailable")).is_empty());
+        assert_eq!(names(&s), ["Alpha film"]);
+        assert_eq!(footer(&s), [("B".to_string(), "unreachable")]);
+        // b comes back: asked again, and its rows are filled in
+        let again = server(&mut s, report("b", "signed_in"));
+        answered_home(&mut s, "b", &again, "Beta film");
+        assert_eq!(names(&s), ["Alpha film", "Beta film"]);
+        assert!(footer(&s).is_empty());
+        // an answer to the request made before it went down is dropped
+        let mut stale = home_with("b", "Old Beta film");
+        if let Action::Everywhere { generation, .. } = &mut stale {
+            *generation = asked_b
+                .iter()
+                .find_map(|e| match e {
+                    Effect::Everywhere { generation, .. } => Some(*generation),
+                    _ => None,
+                })
+                .unwrap();
+        }
+        update(&mut s, stale);
+        assert_eq!(names(&s), ["Alpha film", "Beta film"]);
+    }
+
+    #[test]
+    fn a_signed_out_server_is_named_and_a_waiting_one_only_once_it_is_slow() {
+        let mut s = started(&["a", "b"]);
+        update(&mut s, Action::Tick(10_000));
+        server(&mut s, report("a", "signed_in"));
+        server(&mut s, report("b", "sign_in_required"));
+        assert_eq!(footer(&s), [("B".to_string(), "signed out")]);
+        update(&mut s, Action::Tick(10_000 + SLOW_MS));
+        assert_eq!(
+            footer(&s),
+            [
+                ("A".to_string(), "slow to answer"),
+                ("B".to_string(), "signed out")
+            ]
+        );
+    }
+
+    #[test]
+    fn typing_searches_each_signed_in_server_and_escape_goes_back_home() {
+        let mut s = started(&["a", "b", "c"]);
+        server(&mut s, report("c", "sign_in_required"));
+        s.pane = Pane::All;
+        key(&mut s, KeyCode::Char('/'));
+        assert_eq!(s.mode(), crate::app::Mode::AllSearch);
+        let asked = key(&mut s, KeyCode::Char('x'));
+        let servers: Vec<&str> = asked
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Everywhere {
+                    server_id,
+                    request: EverywhereRequest::Search(t),
+                    ..
+                } if t == "x" => Some(server_id.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(servers, ["a", "b"], "not the signed-out one");
+        assert!(
+            key(&mut s, KeyCode::Backspace).is_empty(),
+            "empty: no search"
+        );
+        assert!(s.everywhere.search.is_none());
+        key(&mut s, KeyCode::Char('y'));
+        key(&mut s, KeyCode::Enter);
+        assert_eq!(s.mode(), crate::app::Mode::All);
+        assert!(s.everywhere.search.is_some());
+        key(&mut s, KeyCode::Esc);
+        assert!(s.everywhere.search.is_none(), "back to the home rows");
+        key(&mut s, KeyCode::Esc);
+        assert_eq!(s.pane, Pane::Servers);
+    }
+}

@@ -179,6 +179,16 @@ impl State {
             let cached = if s.stale { " (cached)" } else { "" };
             tabs.push((Tab::Session(i), format!("{} {}{cached}", i + 1, s.name)));
         }
+        // on a narrow terminal the "All servers" tab takes less room
+        let width: usize = tabs
+            .iter()
+            .map(|(_, t)| t.chars().count() + 2 + TAB_SEPARATOR.chars().count())
+            .sum();
+        if width > usize::from(self.size.0)
+            && let Some((_, title)) = tabs.iter_mut().find(|(t, _)| *t == Tab::All)
+        {
+            *title = "0 All".to_string();
+        }
         tabs
     }
 

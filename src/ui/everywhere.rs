@@ -18,17 +18,22 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
     let (title, content, footer) = everywhere::parts(area);
     frame.render_widget(Paragraph::new(title_line(v)), title);
 
+    let answered = everywhere::answered(state);
     let heading = match &v.search {
         Some(s) => {
             let n = s.merge.len();
             format!(
-                " Search “{}” · {} result{} ",
+                " Search “{}” · {} result{} from {answered} of {} servers ",
                 s.term,
                 n,
-                if n == 1 { "" } else { "s" }
+                if n == 1 { "" } else { "s" },
+                s.parts.len()
             )
         }
-        None => " Home of every server ".to_string(),
+        None => format!(
+            " Home of every server · {answered} of {} answered ",
+            state.servers.rows.len()
+        ),
     };
     frame.render_widget(Block::bordered().title(heading), content);
     let rows = rows_area(area);
