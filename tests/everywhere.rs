@@ -154,20 +154,19 @@ async fn played_and_resume_state_come_from_the_server_it_was_last_played_on() {
     let row = ferry_1998(&search_demo(&hub, &sim, "midnight ferry").await);
     let living_id = id_of(&sim, "Living Room");
     let cabin_id = id_of(&sim, "Cabin");
-    let on_living = row
-        .sources
-        .iter()
-        .find(|s| s.server_id == living_id)
-        .unwrap();
-    let ud = row.item.user_data.clone().unwrap();
-    assert_eq!(
-        ud.playback_position_ticks,
-        on_living
-            .user_data
-            .as_ref()
+    let at = |row: &Merged, id: &str| row.sources.iter().position(|s| s.server_id == id).unwrap();
+    let position = |row: &Merged, id: &str| {
+        row.user_data_of(at(row, id))
+            .and_then(|u| u.playback_position_ticks)
             .unwrap()
-            .playback_position_ticks
+    };
+    assert_ne!(
+        position(&row, &living_id),
+        position(&row, &cabin_id),
+        "two different positions to tell apart"
     );
+    let ud = row.item.user_data.clone().unwrap();
+    assert_eq!(ud.playback_position_ticks, Some(position(&row, &living_id)));
     assert!(ud.playback_position_ticks.unwrap() > 0);
     assert_eq!(ud.played, Some(false));
 
@@ -183,15 +182,20 @@ async fn played_and_resume_state_come_from_the_server_it_was_last_played_on() {
     let row = ferry_1998(&search_demo(&hub, &sim, "midnight ferry").await);
     let ud = row.item.user_data.clone().unwrap();
     assert_eq!(ud.played, Some(true), "{row:#?}");
-    let still_on_living = row
-        .sources
-        .iter()
-        .find(|s| s.server_id == living_id)
-        .unwrap();
     assert_eq!(
-        still_on_living.user_data.as_ref().unwrap().played,
+        row.user_data_of(at(&row, &living_id)).unwrap().played,
         Some(false),
         "Living Room's own state is kept with its source"
+    );
+    // opening it on Living Room gives Living Room's state
+    let on_living = row.item_on(&row.sources[at(&row, &living_id)]);
+    assert!(
+        on_living
+            .user_data
+            .unwrap()
+            .playback_position_ticks
+            .unwrap()
+            > 0
     );
     sim.shutdown().await;
 }

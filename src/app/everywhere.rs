@@ -386,7 +386,16 @@ fn search_for(state: &mut State, term: &str) -> Vec<Effect> {
 /// A server's report changed (the servers pane has it already): a signed-in server is asked
 /// for its part if it is not being asked already; one that is down or signed out leaves the view.
 pub fn server_changed(state: &mut State, server_id: &str) -> Vec<Effect> {
-    state.everywhere.ranks = Ranks::from_reports(&state.servers.rows);
+    let ranks = Ranks::from_reports(&state.servers.rows);
+    if ranks != state.everywhere.ranks {
+        // how fast each server is changed: every row's servers are ordered again
+        state.everywhere.ranks = ranks;
+        remerge_home(state);
+        let v = &mut state.everywhere;
+        if let Some(s) = &mut v.search {
+            s.merge.order_sources(&v.ranks);
+        }
+    }
     let Some(report) = state
         .servers
         .rows
@@ -490,8 +499,7 @@ pub fn loaded(
                 return Vec::new();
             };
             s.parts.insert(k, Part::Answered);
-            s.merge.add(*answer);
-            s.merge.order_sources(&v.ranks);
+            s.merge.add(*answer, &v.ranks);
         }
         Err(e) => {
             if is_current(v.home_parts.get(&k), generation) {
@@ -922,6 +930,57 @@ mod tests {
         }
         update(&mut s, stale);
         assert_eq!(names(&s), ["Alpha film", "Beta film"]);
+    }
+
+    #[test]
+    fn a_server_reached_faster_than_before_comes_first_in_rows_already_merged() {
+        let mut s = started(&["a", "b"]);
+        let asked_a = server(&mut s, report("a", "signed_in"));
+        let asked_b = server(&mut s, report("b", "signed_in"));
+        // the same film on both (one Imdb id); both answer
+        for (id, asked) in [("a", &asked_a), ("b", &asked_b)] {
+            let generation = asked
+                .iter()
+                .find_map(|e| match e {
+                    Effect::Everywhere { generation, .. } => Some(*generation),
+                    _ => None,
+                })
+                .unwrap();
+            let mut film = Found::new(
+                id,
+                crate::emby::models::BaseItemDto {
+                    id: Some(format!("{id}-1")),
+                    name: Some("Shared film".into()),
+                    item_type: Some("Movie".into()),
+                    provider_ids: [("Imdb".to_string(), "tt1".to_string())].into(),
+                    ..Default::default()
+                },
+            );
+            film.prepare();
+            update(
+                &mut s,
+                Action::Everywhere {
+                    server_id: id.into(),
+                    generation,
+                    result: Ok(EverywhereLoaded::Home(Box::new(ServerHome {
+                        server_id: id.into(),
+                        resume: vec![film],
+                        ..Default::default()
+                    }))),
+                },
+            );
+        }
+        let first = |s: &State| {
+            let rows = &s.everywhere.rows;
+            let row = rows.iter().find_map(|r| s.everywhere.merged(*r)).unwrap();
+            (row.sources.len(), row.sources[0].server_id.clone())
+        };
+        assert_eq!(first(&s), (2, "a".to_string()));
+        // a is now reached over its remote address only: b, on the LAN, opens it first
+        let mut remote = report("a", "signed_in");
+        remote.mode = Some("remote");
+        server(&mut s, remote);
+        assert_eq!(first(&s), (2, "b".to_string()));
     }
 
     #[test]

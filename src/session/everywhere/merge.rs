@@ -25,17 +25,62 @@ pub type ProviderIds = BTreeMap<String, String>;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Found {
     pub server_id: String,
-    pub item: BaseItemDto,
+    pub item: Box<BaseItemDto>,
     /// For an episode or a season: its series' provider ids (empty when unknown).
     pub series_ids: ProviderIds,
+    /// What merging computes from the item, when computed ahead ([`Found::prepare`]).
+    prepared: Option<Prepared>,
+}
+
+/// What merging computes from an item: its identities, its dates, its name in lower case.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Prepared {
+    pub(crate) identities: Vec<Identity>,
+    pub(crate) last_played: Option<i64>,
+    pub(crate) date_added: Option<i64>,
+    /// The name, trimmed, in lower case (to rank search results by).
+    pub(crate) name_lower: String,
 }
 
 impl Found {
     pub fn new(server_id: &str, item: BaseItemDto) -> Found {
         Found {
             server_id: server_id.to_string(),
-            item,
+            item: Box::new(item),
             series_ids: ProviderIds::new(),
+            prepared: None,
+        }
+    }
+
+    /// Computes now what merging needs of the item (call it after `series_ids` is set). The
+    /// session layer does it in the task that fetched the items, so merging a large answer on
+    /// the UI's side costs only lookups and moves.
+    pub fn prepare(&mut self) {
+        if self.prepared.is_none() {
+            self.prepared = Some(self.compute());
+        }
+    }
+
+    fn compute(&self) -> Prepared {
+        Prepared {
+            identities: identities(self),
+            last_played: last_played(&self.item),
+            date_added: self.item.date_created.as_deref().and_then(epoch_seconds),
+            name_lower: self
+                .item
+                .name
+                .as_deref()
+                .unwrap_or("")
+                .trim()
+                .to_lowercase(),
+        }
+    }
+
+    /// What merging needs of the item, computed ahead or now.
+    pub(crate) fn take_prepared(&mut self) -> Prepared {
+        match self.prepared.take() {
+            Some(p) => p,
+            None => self.compute(),
         }
     }
 }
@@ -45,10 +90,28 @@ impl Found {
 pub struct Source {
     pub server_id: String,
     pub item_id: String,
-    /// The item's name on that server (it may differ from server to server).
+    /// The item's name on that server when it differs from the row's (it may differ from
+    /// server to server); None: the row's name.
     pub name: Option<String>,
-    /// The user's data for it on that server.
+    /// The user's data for it on that server, except for the source whose data the row shows
+    /// (`shown`: it is the row's `item.user_data`, not copied); read it with
+    /// [`Merged::user_data_of`].
     pub user_data: Option<UserItemDataDto>,
+    /// Whether this source's user data is the one the row shows.
+    pub(crate) shown: bool,
+}
+
+/// One identity: a namespace (the item's type and the provider, hashed) and the id there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    namespace: u64,
+    value: Box<str>,
+}
+
+impl Identity {
+    fn key(&self) -> u64 {
+        hash(&[&self.namespace.to_le_bytes(), self.value.as_bytes()])
+    }
 }
 
 /// One row: the same item on one or more servers.
@@ -56,7 +119,7 @@ pub struct Source {
 pub struct Merged {
     /// The item as shown: from the first server it came from, with the played and resume state
     /// of the server it was last played on.
-    pub item: BaseItemDto,
+    pub item: Box<BaseItemDto>,
     /// Every server it is on (fastest first once ordered, see [`super::Ranks::order`]).
     pub sources: Vec<Source>,
     /// When it was last played on any server (seconds since the epoch).
@@ -64,14 +127,24 @@ pub struct Merged {
     /// When it was last added on any server (seconds since the epoch).
     pub date_added: Option<i64>,
     /// The identities it is known by.
-    identities: Vec<(String, String)>,
+    identities: Vec<Identity>,
 }
 
 impl Merged {
-    fn new(found: Found, identities: Vec<(String, String)>) -> Merged {
-        let last_played = last_played(&found.item);
-        let date_added = found.item.date_created.as_deref().and_then(epoch_seconds);
-        let source = source_of(&found);
+    fn new(found: Found, prepared: Prepared) -> Merged {
+        let Prepared {
+            identities,
+            last_played,
+            date_added,
+            ..
+        } = prepared;
+        let source = Source {
+            server_id: found.server_id,
+            item_id: found.item.id.clone().unwrap_or_default(),
+            name: None,
+            user_data: None,
+            shown: true,
+        };
         Merged {
             item: found.item,
             sources: vec![source],
@@ -92,24 +165,49 @@ impl Merged {
         out
     }
 
+    /// The user's data for the item on source `i`'s server.
+    pub fn user_data_of(&self, i: usize) -> Option<&UserItemDataDto> {
+        let s = self.sources.get(i)?;
+        if s.shown {
+            self.item.user_data.as_ref()
+        } else {
+            s.user_data.as_ref()
+        }
+    }
+
+    /// The item's name on source `i`'s server.
+    pub fn name_of(&self, i: usize) -> Option<&str> {
+        let s = self.sources.get(i)?;
+        s.name.as_deref().or(self.item.name.as_deref())
+    }
+
     /// Whether an item known by `ids` contradicts this row: a provider both have, with
     /// different ids.
-    fn contradicts(&self, ids: &[(String, String)]) -> bool {
-        ids.iter().any(|(ns, v)| {
+    fn contradicts(&self, ids: &[Identity]) -> bool {
+        ids.iter().any(|id| {
             self.identities
                 .iter()
-                .any(|(mine, value)| mine == ns && value != v)
+                .any(|mine| mine.namespace == id.namespace && mine.value != id.value)
         })
     }
 
-    /// The item as it is on `source` (its id there, its user data there), for opening it.
+    /// The item as it is on `source` (its id there, its name and user data there), for opening it.
     pub fn item_on(&self, source: &Source) -> BaseItemDto {
-        let mut item = self.item.clone();
+        let mut item = (*self.item).clone();
         item.id = Some(source.item_id.clone());
         item.server_id = Some(source.server_id.clone());
-        item.user_data = source.user_data.clone();
-        if let Some(n) = &source.name {
-            item.name = Some(n.clone());
+        match self.sources.iter().position(|s| s == source) {
+            Some(i) => {
+                item.user_data = self.user_data_of(i).cloned();
+                item.name = self.name_of(i).map(str::to_string);
+            }
+            // a source of another row (not expected): its own data, as far as it has any
+            None => {
+                item.user_data = source.user_data.clone();
+                if let Some(n) = &source.name {
+                    item.name = Some(n.clone());
+                }
+            }
         }
         item
     }
@@ -122,47 +220,76 @@ fn last_played(item: &BaseItemDto) -> Option<i64> {
         .and_then(epoch_seconds)
 }
 
-fn source_of(found: &Found) -> Source {
-    Source {
-        server_id: found.server_id.clone(),
-        item_id: found.item.id.clone().unwrap_or_default(),
-        name: found.item.name.clone(),
-        user_data: found.item.user_data.clone(),
+/// FNV-1a over the parts (a separator between them), ASCII letters without case: identities and
+/// sources are looked up by this hash, and every hit is checked against the real values.
+fn hash(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in *part {
+            h ^= u64::from(b.to_ascii_lowercase());
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
+    h
 }
 
-/// The matched provider ids of a map, as (provider lower case, id trimmed lower case).
-fn matched(ids: &ProviderIds) -> impl Iterator<Item = (String, String)> + '_ {
+/// The namespace of an item type and a provider (both without case).
+fn namespace(kind: &str, provider: &str, of_series: bool) -> u64 {
+    hash(&[
+        kind.trim().as_bytes(),
+        provider.as_bytes(),
+        if of_series { b"series" } else { b"own" },
+    ])
+}
+
+/// The matched provider ids of a map, as (provider lower case, id trimmed, lower case).
+fn matched(ids: &ProviderIds) -> impl Iterator<Item = (&'static str, String)> + '_ {
     ids.iter().filter_map(|(k, v)| {
-        let k = k.trim().to_ascii_lowercase();
-        let v = v.trim().to_ascii_lowercase();
-        (MATCHED_PROVIDERS.contains(&k.as_str()) && !v.is_empty()).then_some((k, v))
+        let provider = MATCHED_PROVIDERS
+            .into_iter()
+            .find(|p| k.trim().eq_ignore_ascii_case(p))?;
+        let v = v.trim();
+        if v.is_empty() {
+            return None;
+        }
+        let v = if v.bytes().any(|b| b.is_ascii_uppercase()) {
+            v.to_ascii_lowercase()
+        } else {
+            v.to_string()
+        };
+        Some((provider, v))
     })
 }
 
 /// The identities of a found item (see the module docs); empty when it has none, so it matches
 /// nothing.
-pub fn identities(found: &Found) -> Vec<(String, String)> {
+pub fn identities(found: &Found) -> Vec<Identity> {
     let item = &found.item;
-    let Some(kind) = item.item_type.as_deref().map(str::to_ascii_lowercase) else {
+    let Some(kind) = item.item_type.as_deref() else {
         return Vec::new();
     };
-    let mut out: Vec<(String, String)> = matched(&item.provider_ids)
-        .map(|(k, v)| (format!("{kind}:{k}"), v))
+    let mut out: Vec<Identity> = matched(&item.provider_ids)
+        .map(|(p, v)| Identity {
+            namespace: namespace(kind, p, false),
+            value: v.into_boxed_str(),
+        })
         .collect();
-    let numbers = match kind.as_str() {
-        "episode" => item
-            .parent_index_number
+    let numbers = if kind.eq_ignore_ascii_case("episode") {
+        item.parent_index_number
             .zip(item.index_number)
-            .map(|(s, e)| format!("s{s}e{e}")),
-        "season" => item.index_number.map(|s| format!("s{s}")),
-        _ => None,
+            .map(|(s, e)| format!("s{s}e{e}"))
+    } else if kind.eq_ignore_ascii_case("season") {
+        item.index_number.map(|s| format!("s{s}"))
+    } else {
+        None
     };
     if let Some(numbers) = numbers {
-        out.extend(
-            matched(&found.series_ids)
-                .map(|(k, v)| (format!("{kind}:series-{k}"), format!("{v}|{numbers}"))),
-        );
+        out.extend(matched(&found.series_ids).map(|(p, v)| Identity {
+            namespace: namespace(kind, p, true),
+            value: format!("{v}|{numbers}").into_boxed_str(),
+        }));
     }
     out
 }
@@ -171,8 +298,10 @@ pub fn identities(found: &Found) -> Vec<(String, String)> {
 #[derive(Debug, Clone, Default)]
 pub struct Merger {
     items: Vec<Merged>,
-    by_identity: HashMap<(String, String), usize>,
-    by_source: HashMap<(String, String), usize>,
+    /// Identity hash → row.
+    by_identity: HashMap<u64, usize>,
+    /// (server, item id) hash → row.
+    by_source: HashMap<u64, usize>,
 }
 
 impl Merger {
@@ -180,58 +309,88 @@ impl Merger {
         Merger::default()
     }
 
+    /// Room for `n` more items.
+    pub fn reserve(&mut self, n: usize) {
+        self.items.reserve(n);
+        self.by_identity.reserve(n * 2);
+        self.by_source.reserve(n);
+    }
+
     /// Adds one item: it joins the row it matches, or starts a row. Returns the row's index and
     /// whether the row is new.
-    pub fn add(&mut self, found: Found) -> (usize, bool) {
-        let source_key = (
-            found.server_id.to_ascii_lowercase(),
-            found.item.id.clone().unwrap_or_default(),
-        );
-        if !source_key.1.is_empty()
-            && let Some(i) = self.by_source.get(&source_key)
+    pub fn add(&mut self, mut found: Found) -> (usize, bool) {
+        let prepared = found.take_prepared();
+        self.add_prepared(found, prepared)
+    }
+
+    pub(crate) fn add_prepared(&mut self, found: Found, prepared: Prepared) -> (usize, bool) {
+        let item_id = found.item.id.as_deref().unwrap_or("");
+        let source_key =
+            (!item_id.is_empty()).then(|| hash(&[found.server_id.as_bytes(), item_id.as_bytes()]));
+        if let Some(i) = source_key.and_then(|k| self.by_source.get(&k).copied())
+            && self.items[i]
+                .sources
+                .iter()
+                .any(|s| s.server_id.eq_ignore_ascii_case(&found.server_id) && s.item_id == item_id)
         {
-            return (*i, false);
+            return (i, false);
         }
-        let ids = identities(&found);
+        let ids = &prepared.identities;
         let joined = ids
             .iter()
-            .filter_map(|id| self.by_identity.get(id).copied())
-            .find(|i| !self.items[*i].contradicts(&ids));
+            .filter_map(|id| {
+                let i = *self.by_identity.get(&id.key())?;
+                self.items[i].identities.contains(id).then_some(i)
+            })
+            .find(|i| !self.items[*i].contradicts(ids));
         let (index, new) = match joined {
             Some(i) => {
-                self.join(i, &found, &ids);
+                self.join(i, found, prepared);
                 (i, false)
             }
             None => {
-                self.items.push(Merged::new(found, ids.clone()));
+                self.items.push(Merged::new(found, prepared));
                 (self.items.len() - 1, true)
             }
         };
-        for id in ids {
-            self.by_identity.entry(id).or_insert(index);
+        // every identity of the item is now one of the row's (a joined row has an equal one)
+        for id in &self.items[index].identities {
+            self.by_identity.entry(id.key()).or_insert(index);
         }
-        if !source_key.1.is_empty() {
-            self.by_source.insert(source_key, index);
+        if let Some(k) = source_key {
+            self.by_source.entry(k).or_insert(index);
         }
         (index, new)
     }
 
-    fn join(&mut self, index: usize, found: &Found, ids: &[(String, String)]) {
+    fn join(&mut self, index: usize, found: Found, prepared: Prepared) {
         let row = &mut self.items[index];
-        let played = last_played(&found.item);
-        // the played and resume state shown is the one of the server it was last played on
-        if played.is_some() && played > row.last_played {
-            row.item.user_data = found.item.user_data.clone();
-            row.last_played = played;
-        }
-        let added = found.item.date_created.as_deref().and_then(epoch_seconds);
-        row.date_added = row.date_added.max(added);
-        for id in ids {
-            if !row.identities.iter().any(|(ns, _)| *ns == id.0) {
-                row.identities.push(id.clone());
+        let played = prepared.last_played;
+        row.date_added = row.date_added.max(prepared.date_added);
+        for id in prepared.identities {
+            if !row.identities.iter().any(|m| m.namespace == id.namespace) {
+                row.identities.push(id);
             }
         }
-        row.sources.push(source_of(found));
+        let item = *found.item;
+        let mut source = Source {
+            server_id: found.server_id,
+            item_id: item.id.unwrap_or_default(),
+            name: item.name.filter(|n| Some(n) != row.item.name.as_ref()),
+            user_data: item.user_data,
+            shown: false,
+        };
+        // the played and resume state shown is the one of the server it was last played on
+        if played.is_some() && played > row.last_played {
+            if let Some(was) = row.sources.iter_mut().find(|s| s.shown) {
+                was.user_data = row.item.user_data.take();
+                was.shown = false;
+            }
+            row.item.user_data = source.user_data.take();
+            source.shown = true;
+            row.last_played = played;
+        }
+        row.sources.push(source);
     }
 
     pub fn items(&self) -> &[Merged] {
@@ -379,6 +538,10 @@ mod tests {
         assert_eq!(ud.playback_position_ticks, Some(222), "b was played last");
         assert_eq!(row.last_played, epoch_seconds("2024-03-05T20:00:00Z"));
         // opening it on a server uses that server's id and state
+        assert_eq!(
+            row.user_data_of(0).unwrap().playback_position_ticks,
+            Some(111)
+        );
         let on_c = row.item_on(&row.sources[2]);
         assert_eq!(on_c.id.as_deref(), Some("3"));
         assert_eq!(on_c.user_data.unwrap().playback_position_ticks, Some(333));

@@ -44,18 +44,25 @@ impl Ranks {
         }
     }
 
+    fn get(&self, server_id: &str) -> Option<&(Rank, String)> {
+        // ids come as the server spells them, most often already lower case
+        match self.by_id.get(server_id) {
+            Some(found) => Some(found),
+            None if server_id.bytes().any(|b| b.is_ascii_uppercase()) => {
+                self.by_id.get(&server_id.to_ascii_lowercase())
+            }
+            None => None,
+        }
+    }
+
     /// The rank of a server (unknown servers last).
     pub fn rank(&self, server_id: &str) -> Rank {
-        self.by_id
-            .get(&server_id.to_ascii_lowercase())
-            .map_or((4, u64::MAX), |(r, _)| *r)
+        self.get(server_id).map_or((4, u64::MAX), |(r, _)| *r)
     }
 
     /// The name of a server (its id when unknown).
     pub fn name<'a>(&'a self, server_id: &'a str) -> &'a str {
-        self.by_id
-            .get(&server_id.to_ascii_lowercase())
-            .map_or(server_id, |(_, n)| n.as_str())
+        self.get(server_id).map_or(server_id, |(_, n)| n.as_str())
     }
 
     /// Whether a server can be opened now (signed in).
@@ -113,6 +120,7 @@ pub(crate) mod tests {
             item_id: "i".into(),
             name: None,
             user_data: None,
+            shown: false,
         }
     }
 

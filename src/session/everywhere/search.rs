@@ -70,23 +70,26 @@ pub struct ServerSearch {
 /// with it, 2 a word of it does, 3 it contains it, 4 it has every word of it, 5 none of these
 /// (the server matched something else).
 pub fn match_score(name: &str, term: &str) -> u8 {
-    let name = name.trim().to_lowercase();
-    let term = term.trim().to_lowercase();
+    score_lower(&name.trim().to_lowercase(), &term.trim().to_lowercase())
+}
+
+/// [`match_score`] of a name and a term already trimmed and in lower case.
+fn score_lower(name: &str, term: &str) -> u8 {
     if term.is_empty() {
         return 5;
     }
     if name == term {
         0
-    } else if name.starts_with(&term) {
+    } else if name.starts_with(term) {
         1
-    } else if name.match_indices(&term).any(|(i, _)| {
+    } else if name.match_indices(term).any(|(i, _)| {
         !name[..i]
             .chars()
             .next_back()
             .is_some_and(char::is_alphanumeric)
     }) {
         2
-    } else if name.contains(&term) {
+    } else if name.contains(term) {
         3
     } else if term.split_whitespace().all(|w| name.contains(w)) {
         4
@@ -116,24 +119,29 @@ impl Group {
         self.keys[a].cmp(&self.keys[b]).then(a.cmp(&b))
     }
 
-    fn add(&mut self, found: Vec<Found>, term: &str) {
+    /// Merges one server's items of this group in (`term` trimmed, lower case); the rows they
+    /// join get their servers ordered fastest first.
+    fn add(&mut self, found: Vec<Found>, term: &str, ranks: &Ranks) {
         let mut new = Vec::new();
         let mut moved = false;
-        for f in found {
-            let score = match_score(f.item.name.as_deref().unwrap_or(""), term);
-            let (i, is_new) = self.merger.add(f);
+        self.merger.reserve(found.len());
+        self.keys.reserve(found.len());
+        for mut f in found {
+            let mut prepared = f.take_prepared();
+            let name = std::mem::take(&mut prepared.name_lower);
+            let score = score_lower(&name, term);
+            let year = f.item.production_year.unwrap_or(0);
+            let (i, is_new) = self.merger.add_prepared(f, prepared);
             if is_new {
-                let it = &self.merger.items()[i].item;
-                self.keys.push(Key {
-                    score,
-                    name: it.name.as_deref().unwrap_or("").to_lowercase(),
-                    year: it.production_year.unwrap_or(0),
-                });
+                self.keys.push(Key { score, name, year });
                 new.push(i);
-            } else if score < self.keys[i].score {
-                // another server's name for it matches better
-                self.keys[i].score = score;
-                moved = true;
+            } else {
+                ranks.order(&mut self.merger.items_mut()[i].sources);
+                if score < self.keys[i].score {
+                    // another server's name for it matches better
+                    self.keys[i].score = score;
+                    moved = true;
+                }
             }
         }
         if moved {
@@ -172,7 +180,7 @@ pub struct SearchMerge {
 impl SearchMerge {
     pub fn new(term: &str) -> SearchMerge {
         SearchMerge {
-            term: term.trim().to_string(),
+            term: term.trim().to_lowercase(),
             ..Default::default()
         }
     }
@@ -181,10 +189,11 @@ impl SearchMerge {
         &self.term
     }
 
-    /// Merges one server's answer in.
-    pub fn add(&mut self, answer: ServerSearch) {
+    /// Merges one server's answer in; the rows it joins get their servers ordered fastest first
+    /// (see [`SearchMerge::order_sources`] for when the servers' ranks change).
+    pub fn add(&mut self, answer: ServerSearch, ranks: &Ranks) {
         for (group, found) in answer.groups {
-            self.groups[group.index()].add(found, &self.term);
+            self.groups[group.index()].add(found, &self.term, ranks);
         }
     }
 
@@ -254,9 +263,8 @@ pub fn merge_searches(
     });
     let mut merge = SearchMerge::new(term);
     for a in answers {
-        merge.add(a);
+        merge.add(a, ranks);
     }
-    merge.order_sources(ranks);
     merge.into_groups()
 }
 
@@ -311,22 +319,28 @@ mod tests {
     #[test]
     fn answers_merge_as_they_come_and_stay_ranked() {
         let mut m = SearchMerge::new("night");
-        m.add(answer(
-            "a",
-            vec![
-                found("a", "1", "Midnight Ferry", Some("tt1")),
-                found("a", "2", "The Long Night", Some("tt2")),
-            ],
-        ));
+        m.add(
+            answer(
+                "a",
+                vec![
+                    found("a", "1", "Midnight Ferry", Some("tt1")),
+                    found("a", "2", "The Long Night", Some("tt2")),
+                ],
+            ),
+            &Ranks::default(),
+        );
         assert_eq!(names(&m), ["The Long Night@a", "Midnight Ferry@a"]);
-        m.add(answer(
-            "b",
-            vec![
-                found("b", "7", "Night Owl", None),
-                found("b", "8", "Long Night (Extended)", Some("tt2")),
-                found("b", "9", "Midnight Ferry", Some("tt3")),
-            ],
-        ));
+        m.add(
+            answer(
+                "b",
+                vec![
+                    found("b", "7", "Night Owl", None),
+                    found("b", "8", "Long Night (Extended)", Some("tt2")),
+                    found("b", "9", "Midnight Ferry", Some("tt3")),
+                ],
+            ),
+            &Ranks::default(),
+        );
         assert_eq!(
             names(&m),
             [
@@ -337,7 +351,10 @@ mod tests {
             ]
         );
         // a better-matching name on another server moves its row up
-        m.add(answer("c", vec![found("c", "3", "Night", Some("tt1"))]));
+        m.add(
+            answer("c", vec![found("c", "3", "Night", Some("tt1"))]),
+            &Ranks::default(),
+        );
         assert_eq!(names(&m)[0], "Midnight Ferry@a+c");
         assert_eq!(m.len(), 4);
     }

@@ -283,9 +283,11 @@ impl Hub {
     }
 }
 
-/// Gives an episode or season its series' provider ids.
+/// Gives an episode or season its series' provider ids, then computes what merging needs (here,
+/// in the caller's task, not on the UI's side).
 fn attach_series(f: &mut Found, series: &HashMap<String, ProviderIds>) {
     if let Some(ids) = f.item.series_id.as_ref().and_then(|s| series.get(s)) {
         f.series_ids = ids.clone();
     }
+    f.prepare();
 }
