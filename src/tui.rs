@@ -20,8 +20,15 @@ use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::layout::{Position, Rect};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
+use crate::app::action::ANSWER_PART;
 use crate::app::{self, Action, Effect, State};
 use crate::session::SessionConfig;
+
+/// The longest the loop applies waiting results before it draws a frame: a burst of results is
+/// spread over frames, so no frame waits for all of it and a key pressed meanwhile shows at the
+/// next frame. (A large answer the worker hands over in parts is also spread by its size: at most
+/// [`ANSWER_PART`] items merged per frame.)
+pub const FRAME_BUDGET: Duration = Duration::from_millis(8);
 
 /// Set when a panic restored the terminal: the loop stops at once.
 static PANICKED: AtomicBool = AtomicBool::new(false);
@@ -200,6 +207,8 @@ where
     apply(state, Action::Tick(now_ms()), effects);
     let mut resized = false;
     loop {
+        // items of answers merged since the last frame
+        let mut carried = 0;
         let full = std::mem::take(&mut resized) | state.take_repaint();
         draw_frame(terminal, state, effects, full)?;
         if state.quit {
@@ -212,20 +221,32 @@ where
                 }
             }
             a = actions.recv() => match a {
-                Some(a) => apply(state, a, effects),
+                Some(a) => {
+                    carried = a.items_carried();
+                    apply(state, a, effects);
+                }
                 None => return Ok(Exit::WorkerGone),
             },
             _ = tick.tick() => apply(state, Action::Tick(now_ms()), effects),
             _ = &mut shutdown => return Ok(Exit::Signal),
         }
-        // Coalesce: everything already waiting goes into this one frame. Input is drained until
-        // the stream says Pending (polled in this task's context, so it keeps our waker): no
-        // event is left buffered without a wake-up to come for it.
-        while !state.quit {
+        // Coalesce: everything already waiting goes into this one frame, up to ANSWER_PART
+        // items of answers to merge and for at most FRAME_BUDGET (what is left waits for the
+        // next frame, which comes at once: the actions still queued wake the select). Input is
+        // drained until the stream says Pending (polled in this task's context, so it keeps our
+        // waker): no event is left buffered without a wake-up to come for it.
+        let drain_started = std::time::Instant::now();
+        let full_frame =
+            |carried: usize| carried >= ANSWER_PART || drain_started.elapsed() >= FRAME_BUDGET;
+        while !state.quit && !full_frame(carried) {
             let mut any = false;
             while let Ok(a) = actions.try_recv() {
+                carried += a.items_carried();
                 apply(state, a, effects);
                 any = true;
+                if full_frame(carried) {
+                    break;
+                }
             }
             if let Poll::Ready(ev) = futures::poll!(events.next()) {
                 if let Some(exit) = on_event(state, ev, effects, &mut resized) {
@@ -233,7 +254,7 @@ where
                 }
                 any = true;
             }
-            if !any {
+            if !any || full_frame(carried) {
                 break;
             }
         }
@@ -654,5 +675,72 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(exit, Exit::Signal);
+    }
+
+    /// A large answer handed over in parts is merged over several frames, not in one: no frame
+    /// waits for the whole of it (and how many does not depend on how fast this machine is).
+    #[tokio::test]
+    async fn a_large_answer_in_parts_is_spread_over_frames() {
+        use crate::app::action::EverywhereLoaded;
+        use crate::session::everywhere::{Found, SearchGroup, ServerSearch};
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        let mut state = State::new("pin");
+        let (etx, _erx) = unbounded_channel();
+        apply(&mut state, started_with_a_server(), &etx);
+        apply(&mut state, Action::Resize(100, 30), &etx);
+        for c in ['0', '/', 'n'] {
+            apply(
+                &mut state,
+                Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+                &etx,
+            );
+        }
+        let generation = state.everywhere.search.as_ref().unwrap().generation;
+        let films: Vec<Found> = (0..30 * ANSWER_PART)
+            .map(|i| {
+                let mut f = Found::new(
+                    "a",
+                    crate::emby::models::BaseItemDto {
+                        id: Some(format!("i{i}")),
+                        name: Some(format!("Night {i}")),
+                        item_type: Some("Movie".into()),
+                        ..Default::default()
+                    },
+                );
+                f.prepare();
+                f
+            })
+            .collect();
+        let whole = Action::Everywhere {
+            server_id: "a".into(),
+            generation,
+            result: Ok(EverywhereLoaded::Search(Box::new(ServerSearch {
+                server_id: "a".into(),
+                term: "n".into(),
+                groups: vec![(SearchGroup::Films, films)],
+            }))),
+        };
+        let (atx, mut arx) = unbounded_channel();
+        for part in whole.in_parts() {
+            atx.send(part).unwrap();
+        }
+        drop(atx); // the loop ends once every part is applied
+        let frames_before = terminal.get_frame().count();
+        let exit = event_loop(
+            &mut terminal,
+            &mut state,
+            futures::stream::pending(),
+            &etx,
+            &mut arx,
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::WorkerGone);
+        let merged = state.everywhere.search.as_ref().unwrap().merge.len();
+        assert_eq!(merged, 30 * ANSWER_PART);
+        let frames = terminal.get_frame().count() - frames_before;
+        // each part fills a frame's share of items: one frame each at least, whatever the clock
+        assert!(frames >= 30, "30 parts were drawn in {frames} frames");
     }
 }

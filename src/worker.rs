@@ -53,8 +53,10 @@ pub async fn run(
         let actions = actions.clone();
         let task = tokio::spawn(async move {
             if let Some(action) = perform(&hub, effect).await {
-                // the UI is gone: nothing to tell
-                let _ = actions.send(action);
+                for part in action.in_parts() {
+                    // the UI is gone: nothing to tell
+                    let _ = actions.send(part);
+                }
             }
         });
         if let Some(key) = supersedes

@@ -159,6 +159,72 @@ impl Effect {
     }
 }
 
+/// Items of one search answer per Action: a large answer reaches the UI in parts, each merged in
+/// a frame of its own (see [`Action::in_parts`]).
+pub const ANSWER_PART: usize = 1000;
+
+impl Action {
+    /// How many items this action brings to merge (a search answer's items; 0 for the rest):
+    /// the UI loop merges at most about [`ANSWER_PART`] of them before it draws a frame.
+    pub fn items_carried(&self) -> usize {
+        match self {
+            Action::Everywhere {
+                result: Ok(EverywhereLoaded::Search(answer)),
+                ..
+            } => answer.groups.iter().map(|(_, f)| f.len()).sum(),
+            _ => 0,
+        }
+    }
+
+    /// This action as the UI should receive it: a search answer of more than [`ANSWER_PART`]
+    /// items split into parts of that many (same server and generation), everything else whole.
+    pub fn in_parts(self) -> Vec<Action> {
+        let Action::Everywhere {
+            server_id,
+            generation,
+            result: Ok(EverywhereLoaded::Search(answer)),
+        } = self
+        else {
+            return vec![self];
+        };
+        let total: usize = answer.groups.iter().map(|(_, f)| f.len()).sum();
+        let part = |groups| Action::Everywhere {
+            server_id: server_id.clone(),
+            generation,
+            result: Ok(EverywhereLoaded::Search(Box::new(
+                crate::session::everywhere::ServerSearch {
+                    server_id: answer.server_id.clone(),
+                    term: answer.term.clone(),
+                    groups,
+                },
+            ))),
+        };
+        if total <= ANSWER_PART {
+            return vec![part(answer.groups)];
+        }
+        let mut parts = Vec::new();
+        let mut current = Vec::new();
+        let mut size = 0;
+        for (group, mut found) in answer.groups {
+            while !found.is_empty() {
+                let take = (ANSWER_PART - size).min(found.len());
+                let rest = found.split_off(take);
+                size += found.len();
+                current.push((group, found));
+                found = rest;
+                if size == ANSWER_PART {
+                    parts.push(part(std::mem::take(&mut current)));
+                    size = 0;
+                }
+            }
+        }
+        if !current.is_empty() {
+            parts.push(part(current));
+        }
+        parts
+    }
+}
+
 /// What the "All servers" tab asks of one server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EverywhereRequest {

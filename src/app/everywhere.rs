@@ -877,6 +877,77 @@ mod tests {
     }
 
     #[test]
+    fn a_large_answer_reaches_the_ui_in_parts_that_merge_to_the_whole() {
+        use crate::app::action::ANSWER_PART;
+        use crate::session::everywhere::{SearchGroup, ServerSearch};
+        let item = |i: usize| {
+            Found::new(
+                "a",
+                crate::emby::models::BaseItemDto {
+                    id: Some(format!("i{i}")),
+                    name: Some(format!("Night {i}")),
+                    item_type: Some("Movie".into()),
+                    ..Default::default()
+                },
+            )
+        };
+        let films: Vec<Found> = (0..2 * ANSWER_PART + 500).map(item).collect();
+        let people: Vec<Found> = (0..10).map(|i| item(10_000 + i)).collect();
+        let whole = Action::Everywhere {
+            server_id: "a".into(),
+            generation: 7,
+            result: Ok(EverywhereLoaded::Search(Box::new(ServerSearch {
+                server_id: "a".into(),
+                term: "night".into(),
+                groups: vec![(SearchGroup::Films, films), (SearchGroup::People, people)],
+            }))),
+        };
+        let parts = whole.in_parts();
+        let sizes: Vec<(u64, usize)> = parts
+            .iter()
+            .map(|p| match p {
+                Action::Everywhere {
+                    generation,
+                    result: Ok(EverywhereLoaded::Search(s)),
+                    ..
+                } => (*generation, s.groups.iter().map(|(_, f)| f.len()).sum()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            sizes,
+            [(7, ANSWER_PART), (7, ANSWER_PART), (7, 510)],
+            "parts of at most {ANSWER_PART}, all of the same search"
+        );
+        // merged one after the other they give the whole answer
+        let mut s = started(&["a"]);
+        s.pane = Pane::All;
+        key(&mut s, KeyCode::Char('/'));
+        let generation = match key(&mut s, KeyCode::Char('n')).first() {
+            Some(Effect::Everywhere { generation, .. }) => *generation,
+            other => panic!("{other:?}"),
+        };
+        for p in parts {
+            let Action::Everywhere { result, .. } = p else {
+                unreachable!()
+            };
+            update(
+                &mut s,
+                Action::Everywhere {
+                    server_id: "a".into(),
+                    generation,
+                    result,
+                },
+            );
+        }
+        let merge = &s.everywhere.search.as_ref().unwrap().merge;
+        assert_eq!(merge.count(SearchGroup::Films), 2 * ANSWER_PART + 500);
+        assert_eq!(merge.count(SearchGroup::People), 10);
+        // a small answer stays whole
+        assert_eq!(home_with("a", "x").in_parts().len(), 1);
+    }
+
+    #[test]
     fn the_all_tab_comes_first_and_tab_and_zero_reach_it() {
         let mut s = started(&["a"]);
         let tabs: Vec<Tab> = s.tabs().into_iter().map(|(t, _)| t).collect();
