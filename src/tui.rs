@@ -22,8 +22,15 @@ use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::layout::{Position, Rect};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
+use crate::app::action::ANSWER_PART;
 use crate::app::{self, Action, Effect, State};
 use crate::session::SessionConfig;
+
+/// The longest the loop applies waiting results before it draws a frame: a burst of results is
+/// spread over frames, so no frame waits for all of it and a key pressed meanwhile shows at the
+/// next frame. (A large answer the worker hands over in parts is also spread by its size: at most
+/// [`ANSWER_PART`] items merged per frame.)
+pub const FRAME_BUDGET: Duration = Duration::from_millis(8);
 
 /// Set when a panic restored the terminal: the loop stops at once.
 static PANICKED: AtomicBool = AtomicBool::new(false);
@@ -438,6 +445,8 @@ where
     apply(state, Action::Tick(now_ms()), effects);
     let mut resized = false;
     loop {
+        // items of answers merged since the last frame
+        let mut carried = 0;
         resized |= owner.reclaim_if_done(console, state);
         if !owner.lent {
             let full = std::mem::take(&mut resized) | state.take_repaint();
@@ -459,20 +468,32 @@ where
                 }
             }
             a = actions.recv() => match a {
-                Some(a) => owner.apply(console, state, a, effects),
+                Some(a) => {
+                    carried = a.items_carried();
+                    owner.apply(console, state, a, effects);
+                }
                 None => return Ok(Exit::WorkerGone),
             },
             _ = tick.tick() => owner.apply(console, state, Action::Tick(now_ms()), effects),
             _ = &mut shutdown => return Ok(Exit::Signal),
         }
-        // Coalesce: everything already waiting goes into this one frame. Input is drained until
-        // the stream says Pending (polled in this task's context, so it keeps our waker): no
-        // event is left buffered without a wake-up to come for it.
-        while !state.quit {
+        // Coalesce: everything already waiting goes into this one frame, up to ANSWER_PART
+        // items of answers to merge and for at most FRAME_BUDGET (what is left waits for the
+        // next frame, which comes at once: the actions still queued wake the select). Input is
+        // drained until the stream says Pending (polled in this task's context, so it keeps our
+        // waker): no event is left buffered without a wake-up to come for it.
+        let drain_started = std::time::Instant::now();
+        let full_frame =
+            |carried: usize| carried >= ANSWER_PART || drain_started.elapsed() >= FRAME_BUDGET;
+        while !state.quit && !full_frame(carried) {
             let mut any = false;
             while let Ok(a) = actions.try_recv() {
+                carried += a.items_carried();
                 owner.apply(console, state, a, effects);
                 any = true;
+                if full_frame(carried) {
+                    break;
+                }
             }
             if !owner.lent
                 && let Some(input) = owner.input.as_mut()
@@ -484,7 +505,7 @@ where
                 }
                 any = true;
             }
-            if !any {
+            if !any || full_frame(carried) {
                 break;
             }
         }
@@ -553,6 +574,21 @@ pub struct Setup {
     pub images: app::ImageMode,
 }
 
+impl Setup {
+    /// A plain setup (tests, benches): no demo hint, the default player, keys and colours, no
+    /// log pane, no pictures.
+    pub fn new(pin_page: impl Into<String>) -> Setup {
+        Setup {
+            pin_page: pin_page.into(),
+            demo: None,
+            player: Default::default(),
+            config: Default::default(),
+            log: None,
+            images: app::ImageMode::Off,
+        }
+    }
+}
+
 /// The screen the UI last closed on (None when there is none, or it is unusable).
 pub fn read_screen_cache(dir: &std::path::Path) -> Option<app::cache::UiCache> {
     let bytes = std::fs::read(dir.join(app::cache::FILE_NAME)).ok()?;
@@ -599,6 +635,8 @@ pub fn initial_state(snapshot: crate::session::Snapshot, setup: Setup) -> State 
             notices: snapshot.notices,
         },
     );
+    // with saved sessions, the app opens on every server's home merged
+    app::everywhere::open_on_start(&mut state);
     state
 }
 
@@ -1254,5 +1292,72 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(exit, Exit::Signal);
+    }
+
+    /// A large answer handed over in parts is merged over several frames, not in one: no frame
+    /// waits for the whole of it (and how many does not depend on how fast this machine is).
+    #[tokio::test]
+    async fn a_large_answer_in_parts_is_spread_over_frames() {
+        use crate::app::action::EverywhereLoaded;
+        use crate::session::everywhere::{Found, SearchGroup, ServerSearch};
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        let mut state = State::new("pin");
+        let (etx, _erx) = unbounded_channel();
+        apply(&mut state, started_with_a_server(), &etx);
+        apply(&mut state, Action::Resize(100, 30), &etx);
+        for c in ['0', '/', 'n'] {
+            apply(
+                &mut state,
+                Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+                &etx,
+            );
+        }
+        let generation = state.everywhere.search.as_ref().unwrap().generation;
+        let films: Vec<Found> = (0..30 * ANSWER_PART)
+            .map(|i| {
+                let mut f = Found::new(
+                    "a",
+                    crate::emby::models::BaseItemDto {
+                        id: Some(format!("i{i}")),
+                        name: Some(format!("Night {i}")),
+                        item_type: Some("Movie".into()),
+                        ..Default::default()
+                    },
+                );
+                f.prepare();
+                f
+            })
+            .collect();
+        let whole = Action::Everywhere {
+            server_id: "a".into(),
+            generation,
+            result: Ok(EverywhereLoaded::Search(Box::new(ServerSearch {
+                server_id: "a".into(),
+                term: "n".into(),
+                groups: vec![(SearchGroup::Films, films)],
+            }))),
+        };
+        let (atx, mut arx) = unbounded_channel();
+        for part in whole.in_parts() {
+            atx.send(part).unwrap();
+        }
+        drop(atx); // the loop ends once every part is applied
+        let frames_before = terminal.get_frame().count();
+        let exit = event_loop(
+            &mut terminal,
+            &mut state,
+            futures::stream::pending(),
+            &etx,
+            &mut arx,
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, Exit::WorkerGone);
+        let merged = state.everywhere.search.as_ref().unwrap().merge.len();
+        assert_eq!(merged, 30 * ANSWER_PART);
+        let frames = terminal.get_frame().count() - frames_before;
+        // each part fills a frame's share of items: one frame each at least, whatever the clock
+        assert!(frames >= 30, "30 parts were drawn in {frames} frames");
     }
 }

@@ -7,10 +7,13 @@
 
 mod images;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
+use crate::app::action::{EverywhereLoaded, EverywhereRequest};
+use crate::app::everywhere::SEARCH_LIMIT;
 use crate::app::{AccountUser, Action, AdminOp, Effect, Invitation, Loaded, PinCheck, Request};
 use crate::emby::server::{ItemsQuery, SortOrder};
 use crate::session::hub::DISCOVER_FOR;
@@ -38,21 +41,32 @@ pub fn spawn(
     Ok((snapshot, effect_tx, action_rx))
 }
 
-/// Runs effects until the UI drops its sender.
+/// Runs effects until the UI drops its sender. An effect that supersedes another
+/// ([`Effect::supersedes`]: the search of the previous letters on a server, say) cancels the one
+/// still running: newest request wins, and the server is not kept busy with what nobody reads.
 pub async fn run(
     hub: Hub,
     mut effects: UnboundedReceiver<Effect>,
     actions: UnboundedSender<Action>,
 ) {
+    let mut newest: HashMap<String, tokio::task::AbortHandle> = HashMap::new();
     while let Some(effect) = effects.recv().await {
+        let supersedes = effect.supersedes();
         let hub = hub.clone();
         let actions = actions.clone();
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             if let Some(action) = perform(&hub, effect).await {
-                // the UI is gone: nothing to tell
-                let _ = actions.send(action);
+                for part in action.in_parts() {
+                    // the UI is gone: nothing to tell
+                    let _ = actions.send(part);
+                }
             }
         });
+        if let Some(key) = supersedes
+            && let Some(older) = newest.insert(key, task.abort_handle())
+        {
+            older.abort();
+        }
     }
 }
 
@@ -253,6 +267,25 @@ pub async fn perform(hub: &Hub, effect: Effect) -> Option<Action> {
             session_id,
         },
         Effect::LoadImage(request) => images::load(hub, request).await,
+        Effect::Everywhere {
+            server_id,
+            generation,
+            request,
+        } => {
+            let result = match request {
+                EverywhereRequest::Home => text(hub.everywhere_home(&server_id).await)
+                    .map(|h| EverywhereLoaded::Home(Box::new(h))),
+                EverywhereRequest::Search(term) => {
+                    text(hub.everywhere_search(&server_id, &term, SEARCH_LIMIT).await)
+                        .map(|s| EverywhereLoaded::Search(Box::new(s)))
+                }
+            };
+            Action::Everywhere {
+                server_id,
+                generation,
+                result,
+            }
+        }
     })
 }
 

@@ -125,6 +125,13 @@ pub enum Action {
         session_id: String,
         result: Result<String, String>,
     },
+    /// One server's part of the "All servers" tab came back (its home, or its answer to a
+    /// search), tagged with the generation it was asked with.
+    Everywhere {
+        server_id: String,
+        generation: u64,
+        result: Result<EverywhereLoaded, String>,
+    },
 }
 
 /// The Emby Connect user of the account box.
@@ -276,6 +283,13 @@ pub enum Effect {
         session_id: String,
         command: Playstate,
     },
+    /// One server's part of the "All servers" tab; the answer comes back with `generation`. A
+    /// newer one for the same server and kind cancels this one (see [`Effect::supersedes`]).
+    Everywhere {
+        server_id: String,
+        generation: u64,
+        request: EverywhereRequest,
+    },
 }
 
 impl Effect {
@@ -289,6 +303,108 @@ impl Effect {
             }
         )
     }
+
+    /// The work a newer effect of the same key replaces: the worker cancels the older one still
+    /// running (typing a search cancels the search of the previous letters on every server).
+    pub fn supersedes(&self) -> Option<String> {
+        match self {
+            Effect::Everywhere {
+                server_id, request, ..
+            } => {
+                let kind = match request {
+                    EverywhereRequest::Home => "home",
+                    EverywhereRequest::Search(_) => "search",
+                };
+                Some(format!(
+                    "everywhere-{kind}:{}",
+                    server_id.to_ascii_lowercase()
+                ))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Items of one search answer per Action: a large answer reaches the UI in parts, each merged in
+/// a frame of its own (see [`Action::in_parts`]).
+pub const ANSWER_PART: usize = 1000;
+
+impl Action {
+    /// How many items this action brings to merge (a search answer's items; 0 for the rest):
+    /// the UI loop merges at most about [`ANSWER_PART`] of them before it draws a frame.
+    pub fn items_carried(&self) -> usize {
+        match self {
+            Action::Everywhere {
+                result: Ok(EverywhereLoaded::Search(answer)),
+                ..
+            } => answer.groups.iter().map(|(_, f)| f.len()).sum(),
+            _ => 0,
+        }
+    }
+
+    /// This action as the UI should receive it: a search answer of more than [`ANSWER_PART`]
+    /// items split into parts of that many (same server and generation), everything else whole.
+    pub fn in_parts(self) -> Vec<Action> {
+        let Action::Everywhere {
+            server_id,
+            generation,
+            result: Ok(EverywhereLoaded::Search(answer)),
+        } = self
+        else {
+            return vec![self];
+        };
+        let total: usize = answer.groups.iter().map(|(_, f)| f.len()).sum();
+        let part = |groups| Action::Everywhere {
+            server_id: server_id.clone(),
+            generation,
+            result: Ok(EverywhereLoaded::Search(Box::new(
+                crate::session::everywhere::ServerSearch {
+                    server_id: answer.server_id.clone(),
+                    term: answer.term.clone(),
+                    groups,
+                },
+            ))),
+        };
+        if total <= ANSWER_PART {
+            return vec![part(answer.groups)];
+        }
+        let mut parts = Vec::new();
+        let mut current = Vec::new();
+        let mut size = 0;
+        for (group, mut found) in answer.groups {
+            while !found.is_empty() {
+                let take = (ANSWER_PART - size).min(found.len());
+                let rest = found.split_off(take);
+                size += found.len();
+                current.push((group, found));
+                found = rest;
+                if size == ANSWER_PART {
+                    parts.push(part(std::mem::take(&mut current)));
+                    size = 0;
+                }
+            }
+        }
+        if !current.is_empty() {
+            parts.push(part(current));
+        }
+        parts
+    }
+}
+
+/// What the "All servers" tab asks of one server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EverywhereRequest {
+    /// Its Continue Watching, Next Up and Latest, for the merged home.
+    Home,
+    /// Its answer to a search.
+    Search(String),
+}
+
+/// What one server answered for the "All servers" tab.
+#[derive(Debug, Clone)]
+pub enum EverywhereLoaded {
+    Home(Box<crate::session::everywhere::ServerHome>),
+    Search(Box<crate::session::everywhere::ServerSearch>),
 }
 
 /// A library request.

@@ -306,6 +306,21 @@ fn open_item(state: &mut State, item: BaseItemDto, details: bool) -> Vec<Effect>
     }
 }
 
+/// Open an item of a server in that server's session tab (opened first when it is not open):
+/// its details, or its children for a folder unless `details`. The "All servers" tab opens
+/// items this way, on the server it picked.
+pub fn open_item_on(
+    state: &mut State,
+    server_id: &str,
+    name: &str,
+    item: BaseItemDto,
+    details: bool,
+) -> Vec<Effect> {
+    let mut effects = open_session(state, server_id, name);
+    effects.extend(open_item(state, item, details));
+    effects
+}
+
 /// The item under the cursor of the current screen.
 pub fn selected_item(screen: &Screen) -> Option<&BaseItemDto> {
     match &screen.view {

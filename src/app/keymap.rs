@@ -34,11 +34,15 @@ pub enum Mode {
     Log,
     /// Something to read once (problems of config.toml); any key closes it.
     Notice,
+    /// The "All servers" tab.
+    All,
+    /// Typing a search on the "All servers" tab (each key searches).
+    AllSearch,
 }
 
 impl Mode {
     /// Every mode with keys of its own, in the order help lists them after the current one.
-    pub const ALL: [Mode; 11] = [
+    pub const ALL: [Mode; 13] = [
         Mode::SignIn,
         Mode::Servers,
         Mode::Session,
@@ -50,14 +54,22 @@ impl Mode {
         Mode::PlayMenu,
         Mode::Remote,
         Mode::StreamUrl,
+        Mode::All,
+        Mode::AllSearch,
     ];
 
     /// In text modes, printable keys not bound here are typed into the focused field.
     pub fn is_text(self) -> bool {
         matches!(
             self,
-            Mode::SignIn | Mode::Search | Mode::Years | Mode::AdminForm
+            Mode::SignIn | Mode::Search | Mode::Years | Mode::AdminForm | Mode::AllSearch
         )
+    }
+
+    /// Modes where digits choose a tab (`1`-`9` a session; `0`, bound as `all_servers`, the
+    /// "All servers" tab).
+    fn has_tabs(self) -> bool {
+        matches!(self, Mode::Servers | Mode::Session | Mode::All)
     }
 
     pub fn title(self) -> &'static str {
@@ -79,6 +91,8 @@ impl Mode {
             Mode::StreamUrl => "Stream URL",
             Mode::Log => "Log",
             Mode::Notice => "Notice",
+            Mode::All => "All servers",
+            Mode::AllSearch => "Search everywhere",
         }
     }
 
@@ -102,11 +116,13 @@ impl Mode {
             Mode::StreamUrl => "stream_url",
             Mode::Log => "log",
             Mode::Notice => "notice",
+            Mode::All => "all_servers",
+            Mode::AllSearch => "all_servers_search",
         }
     }
 
     /// Every mode with a keymap, in the order the config file lists them.
-    pub const WITH_KEYS: [Mode; 17] = [
+    pub const WITH_KEYS: [Mode; 19] = [
         Mode::SignIn,
         Mode::Servers,
         Mode::Session,
@@ -124,6 +140,8 @@ impl Mode {
         Mode::StreamUrl,
         Mode::Log,
         Mode::Notice,
+        Mode::All,
+        Mode::AllSearch,
     ];
 
     pub fn from_config_name(name: &str) -> Option<Mode> {
@@ -223,12 +241,16 @@ pub enum Command {
     CopyAgain,
     /// The recent lines of the log.
     Log,
+    /// The "All servers" tab.
+    ToAll,
+    /// Open the selected row on another of the servers it is on.
+    OtherServer,
 }
 
 impl Command {
     /// Every command that has a name in the config file's `[keys]` table (`Tab(n)` is the
     /// digits 1-9 and has none).
-    pub const NAMED: [Command; 61] = [
+    pub const NAMED: [Command; 63] = [
         Command::Quit,
         Command::Help,
         Command::Up,
@@ -289,6 +311,8 @@ impl Command {
         Command::PrevItem,
         Command::CopyAgain,
         Command::Log,
+        Command::ToAll,
+        Command::OtherServer,
         Command::Tab(0),
     ];
 
@@ -356,6 +380,8 @@ impl Command {
             Command::PrevItem => "previous_item",
             Command::CopyAgain => "copy_again",
             Command::Log => "log",
+            Command::ToAll => "all_servers",
+            Command::OtherServer => "other_server",
         }
     }
 
@@ -376,6 +402,7 @@ impl Command {
                 | Command::NextTab
                 | Command::PrevTab
                 | Command::Tab(_)
+                | Command::ToAll
                 | Command::Redraw
         )
     }
@@ -465,6 +492,7 @@ const SERVERS: &[Binding] = &[
     ),
     b(&[code(K::Tab)], C::NextTab, "next session", false),
     b(&[code(K::BackTab)], C::PrevTab, "previous session", false),
+    b(&[ch('0')], C::ToAll, "all servers", false),
     b(&[ch('?')], C::Help, "help", true),
     b(&[ch('q'), ctrl('c')], C::Quit, "quit", true),
     b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
@@ -536,6 +564,7 @@ const SESSION: &[Binding] = &[
     ),
     b(&[ch('s')], C::ToServers, "servers", true),
     b(&[ch('w')], C::CloseTab, "close tab", true),
+    b(&[ch('0')], C::ToAll, "all servers", false),
     // playing (issue #10)
     b(
         &[ch('P')],
@@ -555,6 +584,62 @@ const SESSION: &[Binding] = &[
         false,
     ),
     b(&[ch('L')], C::Log, "the log of this run", false),
+];
+
+// ---- the "All servers" tab (issue #12) ----
+
+const ALL_SERVERS: &[Binding] = &[
+    b(&[ch('j'), code(K::Down)], C::Down, "down", false),
+    b(&[ch('k'), code(K::Up)], C::Up, "up", false),
+    b(
+        &[code(K::PageDown), ctrl('d')],
+        C::PageDown,
+        "page down",
+        false,
+    ),
+    b(&[code(K::PageUp), ctrl('u')], C::PageUp, "page up", false),
+    b(&[ch('g'), code(K::Home)], C::Top, "first", false),
+    b(&[ch('G'), code(K::End)], C::Bottom, "last", false),
+    b(
+        &[code(K::Enter), ch('l'), code(K::Right)],
+        C::Open,
+        "open on the fastest server",
+        true,
+    ),
+    b(&[ch('i')], C::Details, "details", false),
+    b(&[ch('o')], C::OtherServer, "other server", true),
+    b(&[ch('/')], C::Search, "search everywhere", true),
+    b(
+        &[code(K::Esc), ch('h'), code(K::Left), code(K::Backspace)],
+        C::Back,
+        "back from search",
+        false,
+    ),
+    b(&[ch('r')], C::Refresh, "reload", false),
+    b(&[code(K::Tab), ch(']')], C::NextTab, "next tab", true),
+    b(
+        &[code(K::BackTab), ch('[')],
+        C::PrevTab,
+        "previous tab",
+        false,
+    ),
+    b(&[ch('0')], C::ToAll, "all servers", false),
+    b(&[ch('s')], C::ToServers, "servers", true),
+    b(&[ch('?')], C::Help, "help", true),
+    b(&[ch('q'), ctrl('c')], C::Quit, "quit", true),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
+    b(&[ch('L')], C::Log, "the log of this run", false),
+];
+
+// Backspace, ←/→ and the rest edit the prompt (tui-input); each change searches again.
+const ALL_SEARCH: &[Binding] = &[
+    b(&[code(K::Enter)], C::Submit, "to the results", true),
+    b(&[code(K::Esc)], C::Cancel, "cancel the search", true),
+    b(&[code(K::Down)], C::Down, "down the results", false),
+    b(&[code(K::Up)], C::Up, "up the results", false),
+    b(&[code(K::F(1))], C::Help, "all keys", false),
+    b(&[ctrl('c')], C::Quit, "quit", false),
+    b(&[ctrl('l')], C::Redraw, "redraw the screen", false),
 ];
 
 const LOG: &[Binding] = &[
@@ -776,6 +861,8 @@ pub fn default_bindings(mode: Mode) -> &'static [Binding] {
         Mode::StreamUrl => STREAM_URL,
         Mode::Log => LOG,
         Mode::Notice => NOTICE,
+        Mode::All => ALL_SERVERS,
+        Mode::AllSearch => ALL_SEARCH,
     }
 }
 
@@ -1008,16 +1095,15 @@ impl Keymap {
             .unwrap_or(&[])
     }
 
-    /// The command of a key in a mode. Digits 1-9 choose a session tab in Servers and Session.
+    /// The command of a key in a mode. Digits 1-9 choose a session tab in Servers, Session and
+    /// All servers.
     pub fn lookup(&self, mode: Mode, key: &KeyEvent) -> Option<Command> {
         let k = normalize(key);
         if let Some(b) = self.bindings(mode).iter().find(|b| b.keys.contains(&k)) {
             return Some(b.command);
         }
         match k {
-            Key(KeyCode::Char(c @ '1'..='9'), m)
-                if m == NONE && matches!(mode, Mode::Servers | Mode::Session) =>
-            {
+            Key(KeyCode::Char(c @ '1'..='9'), m) if m == NONE && mode.has_tabs() => {
                 Some(Command::Tab(c as usize - '1' as usize))
             }
             _ => None,
@@ -1059,7 +1145,7 @@ impl Keymap {
             .filter(|b| b.command.is_global() && !b.keys.is_empty())
             .map(line)
             .collect();
-        if matches!(mode, Mode::Servers | Mode::Session) {
+        if mode.has_tabs() {
             everywhere.push(("1-9".into(), "session tab by number"));
         }
         vec![
@@ -1209,6 +1295,25 @@ mod tests {
         }
         // a plain l still types in text fields
         assert_eq!(lookup(Mode::SignIn, &key(KeyCode::Char('l'), NONE)), None);
+    }
+
+    #[test]
+    fn zero_is_the_all_servers_tab_and_the_all_search_types_letters() {
+        for mode in [Mode::Servers, Mode::Session, Mode::All] {
+            assert_eq!(
+                lookup(mode, &key(KeyCode::Char('0'), NONE)),
+                Some(Command::ToAll),
+                "{mode:?}"
+            );
+        }
+        assert_eq!(
+            lookup(Mode::All, &key(KeyCode::Char('3'), NONE)),
+            Some(Command::Tab(2))
+        );
+        for c in ['j', 'o', '0', '/', ' '] {
+            assert_eq!(lookup(Mode::AllSearch, &key(KeyCode::Char(c), NONE)), None);
+        }
+        assert!(Mode::AllSearch.is_text());
     }
 
     #[test]

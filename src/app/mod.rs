@@ -6,6 +6,7 @@ pub mod action;
 pub mod admin;
 pub mod browse;
 pub mod cache;
+pub mod everywhere;
 pub mod images;
 pub mod keymap;
 pub mod layout;
@@ -41,6 +42,8 @@ pub enum Pane {
     SignIn,
     Servers,
     Session,
+    /// The "All servers" tab: every server's home merged, and search everywhere.
+    All,
 }
 
 /// A box over the pane that has the keyboard while it is open.
@@ -156,6 +159,8 @@ pub struct State {
     pub log: Option<Arc<log::RecentLog>>,
     /// Pictures: the mode, how this terminal draws them, those held (off unless set).
     pub images: images::Images,
+    /// The "All servers" tab.
+    pub everywhere: everywhere::EverywhereView,
 }
 
 impl State {
@@ -184,6 +189,7 @@ impl State {
             theme: theme::Theme::default(),
             log: None,
             images: images::Images::new(images::ImageMode::Off),
+            everywhere: everywhere::EverywhereView::default(),
         }
     }
 
@@ -250,6 +256,8 @@ impl State {
                 Pane::Servers => Mode::Servers,
                 Pane::Session if self.sessions.is_empty() => Mode::Servers,
                 Pane::Session => Mode::Session,
+                Pane::All if self.everywhere.typing => Mode::AllSearch,
+                Pane::All => Mode::All,
             },
         }
     }
@@ -282,15 +290,29 @@ impl State {
         }
     }
 
-    /// The tabs of the top row, in order: sign-in, servers, then one per session.
+    /// The tabs of the top row, in order: sign-in, servers, "All servers" (once there is a
+    /// server), then one per session.
     pub fn tabs(&self) -> Vec<(Tab, String)> {
         let mut tabs = vec![
             (Tab::SignIn, "Sign in".to_string()),
             (Tab::Servers, "Servers".to_string()),
         ];
+        if self.shows_all_tab() {
+            tabs.push((Tab::All, "0 All servers".to_string()));
+        }
         for (i, s) in self.sessions.iter().enumerate() {
             let cached = if s.stale { " (cached)" } else { "" };
             tabs.push((Tab::Session(i), format!("{} {}{cached}", i + 1, s.name)));
+        }
+        // on a narrow terminal the "All servers" tab takes less room
+        let width: usize = tabs
+            .iter()
+            .map(|(_, t)| t.chars().count() + 2 + TAB_SEPARATOR.chars().count())
+            .sum();
+        if width > usize::from(self.size.0)
+            && let Some((_, title)) = tabs.iter_mut().find(|(t, _)| *t == Tab::All)
+        {
+            *title = "0 All".to_string();
         }
         tabs
     }
@@ -301,7 +323,13 @@ impl State {
             Pane::Servers => Tab::Servers,
             Pane::Session if self.sessions.is_empty() => Tab::Servers,
             Pane::Session => Tab::Session(self.active),
+            Pane::All => Tab::All,
         }
+    }
+
+    /// Whether the "All servers" tab is there: once any server is listed.
+    pub fn shows_all_tab(&self) -> bool {
+        !self.servers.rows.is_empty() || self.pane == Pane::All
     }
 }
 
@@ -311,6 +339,7 @@ pub enum Tab {
     SignIn,
     Servers,
     Session(usize),
+    All,
 }
 
 /// The separator between tabs (drawing and mouse hit-testing agree on it).
@@ -336,12 +365,33 @@ fn go_to(state: &mut State, tab: Tab) {
         Tab::SignIn => state.pane = Pane::SignIn,
         Tab::Servers => state.pane = Pane::Servers,
         Tab::Session(i) => browse::switch_to(state, i),
+        Tab::All => everywhere::show(state),
     }
+}
+
+/// `Tab` / `Shift-Tab`: through the "All servers" tab and the sessions, wrapping; from the
+/// sign-in or servers pane to the first (or last) of them.
+fn cycle_tabs(state: &mut State, forward: bool) {
+    let mut cycle: Vec<Tab> = Vec::new();
+    if state.shows_all_tab() {
+        cycle.push(Tab::All);
+    }
+    cycle.extend((0..state.sessions.len()).map(Tab::Session));
+    if cycle.is_empty() {
+        return;
+    }
+    let n = cycle.len();
+    let next = match cycle.iter().position(|t| *t == state.current_tab()) {
+        Some(i) if forward => (i + 1) % n,
+        Some(i) => (i + n - 1) % n,
+        None if forward => 0,
+        None => n - 1,
+    };
+    go_to(state, cycle[next]);
 }
 
 /// Commands that mean the same everywhere they are bound.
 fn global(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
-    let n = state.sessions.len();
     match cmd {
         Command::Quit => state.quit = true,
         Command::Help => {
@@ -350,18 +400,9 @@ fn global(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 scroll: 0,
             })
         }
-        Command::NextTab | Command::PrevTab if n > 0 => {
-            let forward = cmd == Command::NextTab;
-            let next = match (state.pane, forward) {
-                (Pane::Session, true) => (state.active + 1) % n,
-                (Pane::Session, false) => (state.active + n - 1) % n,
-                (_, true) => 0,
-                (_, false) => n - 1,
-            };
-            browse::switch_to(state, next);
-        }
-        Command::NextTab | Command::PrevTab => {}
+        Command::NextTab | Command::PrevTab => cycle_tabs(state, cmd == Command::NextTab),
         Command::Tab(i) => browse::switch_to(state, i),
+        Command::ToAll => everywhere::show(state),
         Command::ToServers if state.pane == Pane::Session => state.pane = Pane::Servers,
         // issue 11
         Command::Account => return Some(account::open(state)),
@@ -478,13 +519,24 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
         Mode::PlayMenu => play::menu_command(state, cmd),
         Mode::Remote => play::remote_command(state, cmd),
         Mode::StreamUrl => play::url_command(state, cmd),
-        Mode::SignIn | Mode::Servers | Mode::Session => {
+        Mode::AllSearch => {
+            if cmd == Command::Help {
+                state.overlay = Some(Overlay::Help {
+                    under: mode,
+                    scroll: 0,
+                });
+                return Vec::new();
+            }
+            everywhere::search_command(state, cmd)
+        }
+        Mode::SignIn | Mode::Servers | Mode::Session | Mode::All => {
             if let Some(effects) = global(state, cmd) {
                 return effects;
             }
             match mode {
                 Mode::SignIn => signin::command(state, cmd),
                 Mode::Servers => servers::command(state, cmd),
+                Mode::All => everywhere::command(state, cmd),
                 _ => match cmd {
                     // Enter on something playable opens the play menu (details: i)
                     Command::Open if play::selected_is_playable(state) => {
@@ -564,6 +616,7 @@ fn mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
                     | Mode::Invitations
                     | Mode::Admin
                     | Mode::Log
+                    | Mode::All
             ) {
                 let mut effects = Vec::new();
                 for _ in 0..3 {
@@ -641,6 +694,7 @@ fn mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
                     }
                     Vec::new()
                 }
+                Mode::All => everywhere::click(state, m.row),
                 _ => Vec::new(),
             }
         }
@@ -660,6 +714,16 @@ fn session_event(state: &mut State, event: Event) -> Vec<Effect> {
                 .map(|r| r.id.to_ascii_lowercase())
                 .collect();
             state.servers.checking.retain(|id| ids.contains(id));
+            let gone: Vec<String> = state
+                .everywhere
+                .home_parts
+                .keys()
+                .filter(|k| !ids.contains(k))
+                .cloned()
+                .collect();
+            for id in gone {
+                everywhere::server_removed(state, &id);
+            }
         }
         Event::Reaching(id) => {
             state.servers.checking.insert(id.to_ascii_lowercase());
@@ -673,13 +737,17 @@ fn session_event(state: &mut State, event: Event) -> Vec<Effect> {
             let id = report.id.clone();
             let signed_in = report.state == "signed_in";
             state.servers.upsert(*report);
+            let mut effects = Vec::new();
             if signed_in {
-                return browse::reload_stale(state, &id);
+                effects = browse::reload_stale(state, &id);
             }
+            effects.extend(everywhere::server_changed(state, &id));
+            return effects;
         }
         Event::Removed(id) => {
             state.servers.remove(&id);
             close_session(state, &id);
+            everywhere::server_removed(state, &id);
         }
         Event::ConnectUser(user) => state.connect_user = user,
         Event::Playback(update) => return play::playback_update(state, update),
@@ -742,6 +810,11 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             }
             if mode.is_text() {
                 // an editing key for the focused field (characters, cursor moves, deletions)
+                if mode == Mode::AllSearch {
+                    return everywhere::edit(state, |prompt| {
+                        prompt.key(&key);
+                    });
+                }
                 if let Some(field) = focused_field(state) {
                     field.key(&key);
                 } else if mode == Mode::AdminForm
@@ -758,6 +831,9 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Paste(text) => {
+            if state.mode() == Mode::AllSearch {
+                return everywhere::edit(state, |prompt| prompt.paste(&text));
+            }
             paste(state, &text);
             Vec::new()
         }
@@ -780,10 +856,13 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                     effects.extend(browse::page_effects(&server_id, screen, height));
                 }
             }
+            let rows = everywhere::rows_area(state.areas().body).height as usize;
+            state.everywhere.scroll(rows);
             effects
         }
         Action::Tick(now) => {
             state.now_ms = now;
+            everywhere::tick(state);
             let mut effects = signin::tick(state);
             effects.extend(play::tick(state));
             effects
@@ -799,6 +878,8 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             // every saved server is being reached from now on
             state.servers.checking = servers.iter().map(|r| r.id.to_ascii_lowercase()).collect();
             state.servers.set_rows(servers);
+            state.everywhere.ranks =
+                crate::session::everywhere::Ranks::from_reports(&state.servers.rows);
             if let Some(n) = notices.into_iter().next() {
                 state.servers.message = Some(Message::error(n));
             }
@@ -846,15 +927,20 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             report,
             message,
         } => {
-            match report {
-                Some(r) => state.servers.upsert(r),
+            let effects = match report {
+                Some(r) => {
+                    state.servers.upsert(r);
+                    everywhere::server_changed(state, &server_id)
+                }
                 None => {
                     state.servers.remove(&server_id);
                     close_session(state, &server_id);
+                    everywhere::server_removed(state, &server_id);
+                    Vec::new()
                 }
-            }
+            };
             state.servers.message = Some(Message::info(message));
-            Vec::new()
+            effects
         }
         Action::ServerOpFailed(e) => {
             state.servers.message = Some(Message::error(e));
@@ -928,6 +1014,11 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             state.images.loaded(key, picture);
             Vec::new()
         }
+        Action::Everywhere {
+            server_id,
+            generation,
+            result,
+        } => everywhere::loaded(state, &server_id, generation, result),
     }
 }
 

@@ -454,7 +454,11 @@ fn the_last_screen_comes_back_from_the_cache_marked_cached() {
     };
     assert_eq!((l.list.len(), l.list.cursor), (1000, 5));
     assert_eq!(l.list.selected().unwrap().name.as_deref(), Some("item 5"));
-    assert!(again.tabs()[2].1.contains("(cached)"), "{:?}", again.tabs());
+    let tab = again
+        .tabs()
+        .into_iter()
+        .find(|(t, _)| *t == Tab::Session(0));
+    assert!(tab.unwrap().1.contains("(cached)"), "{:?}", again.tabs());
 }
 
 #[test]

@@ -415,6 +415,25 @@ pub enum Command {
         /// The item's Id.
         item_id: String,
     },
+    /// Search every signed-in server at once; the same film or episode on several servers is
+    /// one result, its servers fastest first.
+    Search {
+        /// What to look for in names (films, shows, episodes, music, people).
+        text: String,
+        /// Only this server: its Id or its name (any case, or the start of it if only one
+        /// matches); give it again for more. Default: every signed-in server.
+        #[arg(long = "server", value_name = "SERVER")]
+        servers: Vec<String>,
+        /// Print a JSON array (name, type, year, sources) instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Continue Watching, Next Up and Latest of every signed-in server, merged.
+    Home {
+        /// Print a JSON object (continue_watching, next_up, latest) instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
     /// config.toml: where it is, and the configuration in force.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -653,6 +672,41 @@ mod tests {
         ));
         assert!(Cli::try_parse_from(["emby-tui", "stream-url", "s", "i"]).is_ok());
         assert!(Cli::try_parse_from(["emby-tui", "sessions", "s", "--json"]).is_ok());
+    }
+
+    #[test]
+    fn search_takes_a_text_and_servers_and_home_takes_json() {
+        let cli = Cli::try_parse_from([
+            "emby-tui",
+            "search",
+            "the night",
+            "--server",
+            "a",
+            "--server",
+            "b",
+            "--json",
+        ])
+        .unwrap();
+        let Some(Command::Search {
+            text,
+            servers,
+            json,
+        }) = cli.command
+        else {
+            panic!("search")
+        };
+        assert_eq!(
+            (text.as_str(), servers, json),
+            ("the night", vec!["a".to_string(), "b".to_string()], true)
+        );
+        let cli = Cli::try_parse_from(["emby-tui", "home", "--json"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Home { json: true })));
+        assert_eq!(
+            Cli::try_parse_from(["emby-tui", "search"])
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ macro_rules! tell {
 }
 
 pub mod args;
+mod everywhere;
 mod output;
 mod play;
 mod run;

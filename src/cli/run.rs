@@ -381,6 +381,12 @@ async fn run_with(hub: &Hub, global: &GlobalOptions, command: Command) -> anyhow
             playing::stream_url(hub, &hub.server_named(&server_id)?, &item_id).await?
         }
         Command::Config(c) => config_command(global, c)?,
+        Command::Search {
+            text,
+            servers,
+            json,
+        } => super::everywhere::search(hub, &text, &servers, json).await?,
+        Command::Home { json } => super::everywhere::home(hub, json).await?,
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod error;
+pub mod everywhere;
 pub mod files;
 pub mod hub;
 pub mod image_cache;

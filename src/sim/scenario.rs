@@ -116,6 +116,9 @@ pub struct ServerConfig {
     /// Controllable fake devices (default: "Living Room TV" and "Phone"; `devices = []` for none).
     #[serde(default = "default_devices")]
     pub devices: Vec<DeviceConfig>,
+    /// Titles of the library given here instead of made up (see [`TitleConfig`]).
+    #[serde(default)]
+    pub titles: Vec<TitleConfig>,
 }
 
 /// A controllable fake device: an Emby app that plays what it is told, on its own clock.
@@ -164,6 +167,59 @@ pub fn default_devices() -> Vec<DeviceConfig> {
             user: None,
         },
     ]
+}
+
+/// One movie or series of a server's library with a given name, year and provider ids instead of
+/// made-up ones. Titles on several servers that carry the same provider ids are the same film or
+/// series, as a client matching by provider ids sees them (their names and years may differ);
+/// a title with a name but no provider ids keeps its own made-up ids, so two titles of the same
+/// name on two servers are different films.
+///
+/// ```toml
+/// [[servers.titles]]
+/// movie = 119            # the 120th movie of this server (or `series = N`)
+/// name = "The Long Night"
+/// year = 2019
+/// imdb = "tt7000001"     # any of imdb, tmdb, tvdb
+/// ```
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TitleConfig {
+    /// Which movie (0-based index in the library).
+    #[serde(default)]
+    pub movie: Option<u32>,
+    /// Which series (0-based index in the library).
+    #[serde(default)]
+    pub series: Option<u32>,
+    /// Its `Name` (the made-up one when absent).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Its `ProductionYear` (the made-up one when absent).
+    #[serde(default)]
+    pub year: Option<i32>,
+    /// `ProviderIds.Imdb`.
+    #[serde(default)]
+    pub imdb: Option<String>,
+    /// `ProviderIds.Tmdb`.
+    #[serde(default)]
+    pub tmdb: Option<String>,
+    /// `ProviderIds.Tvdb`.
+    #[serde(default)]
+    pub tvdb: Option<String>,
+}
+
+impl TitleConfig {
+    /// The provider ids it gives, as (provider name, id); empty when it gives none.
+    pub fn provider_ids(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("Imdb", &self.imdb),
+            ("Tmdb", &self.tmdb),
+            ("Tvdb", &self.tvdb),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v.as_deref()?)))
+        .collect()
+    }
 }
 
 fn default_version() -> String {
@@ -370,6 +426,7 @@ impl Scenario {
                     s.name
                 );
             }
+            validate_titles(s)?;
             let mut user_names = HashSet::new();
             let mut linked = HashSet::new();
             for u in &s.users {
@@ -397,6 +454,44 @@ impl Scenario {
         }
         Ok(())
     }
+}
+
+fn validate_titles(s: &ServerConfig) -> anyhow::Result<()> {
+    let mut seen = HashSet::new();
+    for t in &s.titles {
+        let (what, index, count) = match (t.movie, t.series) {
+            (Some(i), None) => ("movie", i, s.library.movies),
+            (None, Some(i)) => ("series", i, s.library.series),
+            _ => bail!(
+                "server {:?}: a title names exactly one of `movie` or `series`",
+                s.name
+            ),
+        };
+        if index >= count {
+            bail!(
+                "server {:?}: title {what} = {index}, but the library has {count} {what}",
+                s.name
+            );
+        }
+        if !seen.insert((what, index)) {
+            bail!("server {:?}: {what} {index} has two titles", s.name);
+        }
+        if t.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            bail!(
+                "server {:?}: the title of {what} {index} has an empty name",
+                s.name
+            );
+        }
+        for (provider, id) in t.provider_ids() {
+            if id.trim().is_empty() {
+                bail!(
+                    "server {:?}: the {provider} id of {what} {index} is empty",
+                    s.name
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -433,6 +528,28 @@ mod tests {
         let err = Scenario::from_toml_str("[[servers]]\nname = \"a\"\nversion = \"10.8.0\"\n")
             .unwrap_err();
         assert!(format!("{err:#}").contains("4.x"));
+    }
+
+    #[test]
+    fn titles_must_name_one_existing_item_once() {
+        let base = "[[servers]]\nname = \"a\"\nlibrary = { movies = 3, series = 1 }\n";
+        let ok = format!("{base}[[servers.titles]]\nmovie = 2\nname = \"X\"\nimdb = \"tt1\"\n");
+        let s = Scenario::from_toml_str(&ok).unwrap();
+        assert_eq!(s.servers[0].titles[0].provider_ids(), vec![("Imdb", "tt1")]);
+        for (bad, says) in [
+            ("[[servers.titles]]\nmovie = 3\n", "has 3 movie"),
+            ("[[servers.titles]]\nmovie = 1\nseries = 0\n", "exactly one"),
+            ("[[servers.titles]]\nname = \"X\"\n", "exactly one"),
+            (
+                "[[servers.titles]]\nseries = 0\n[[servers.titles]]\nseries = 0\n",
+                "two titles",
+            ),
+            ("[[servers.titles]]\nmovie = 0\ntmdb = \" \"\n", "empty"),
+            ("[[servers.titles]]\nmovie = 0\ncolour = 1\n", "colour"),
+        ] {
+            let err = Scenario::from_toml_str(&format!("{base}{bad}")).unwrap_err();
+            assert!(format!("{err:#}").contains(says), "{bad}: {err:#}");
+        }
     }
 
     #[test]

@@ -222,7 +222,7 @@ fn server_data(cfg: &ServerConfig, id: String, name: String, urls: (String, Stri
         play_sessions,
         connect_server_id: (ids::hash64(12, &["connect-server", &id]) % 9_000_000 + 1_000_000)
             .to_string(),
-        library: Library::new(&id, cfg.library),
+        library: Library::with_titles(&id, cfg.library, &cfg.titles),
         id,
         name,
         version: cfg.version.clone(),

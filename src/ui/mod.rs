@@ -1,6 +1,7 @@
 //! Drawing: every frame is drawn from [`State`] alone, one file per pane or widget.
 
 pub mod bigtext;
+mod everywhere;
 pub mod format;
 mod overlay;
 mod play;
@@ -54,6 +55,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Some(s) => session::draw(frame, state, s, areas.body),
             None => servers::draw(frame, state, areas.body),
         },
+        Pane::All => everywhere::draw(frame, state, areas.body),
     }
     status::message(frame, state, areas.message);
     status::keys(frame, state, areas.status);

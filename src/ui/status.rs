@@ -42,6 +42,7 @@ pub fn message(frame: &mut Frame, state: &State, area: Rect) {
         Pane::Servers => state.servers.message.clone(),
         Pane::SignIn => None, // the sign-in pane shows its own
         Pane::Session => state.sessions.get(state.active).and_then(session_message),
+        Pane::All => state.everywhere.message.clone(),
     };
     // a sentence about playing wins where the pane has none of its own
     let msg = msg.or_else(|| {

@@ -65,6 +65,10 @@ def check(t, value, path, errors):
         errors.append(f"{path}: the model {t} does not exist in embyclient")
         return
     types = getattr(cls, "swagger_types", {}) or {}
+    if not types and issubclass(cls, dict):
+        # a map model with no fields of its own (ProviderIdDictionary): string keys to strings
+        check("dict(str, str)", value, path, errors)
+        return
     if not types:
         allowed = enum_values(cls)
         if allowed:

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::install::run_script;
 
-const ALL_FIELDS: &str = "PrimaryImageAspectRatio,Overview,Genres,DateCreated,SortName,Etag,RecursiveItemCount,Path,Container,MediaSources,MediaStreams";
+const ALL_FIELDS: &str = "PrimaryImageAspectRatio,Overview,Genres,DateCreated,SortName,Etag,RecursiveItemCount,Path,Container,MediaSources,MediaStreams,ProviderIds";
 
 /// Collects (label, model, document) triples.
 struct Walker {
@@ -202,6 +202,13 @@ async fn collect(sim: &Sim) -> Vec<Value> {
         "recursive search",
         "QueryResultBaseItemDto",
         &format!("{b}/Users/{u}/Items?Recursive=true&SearchTerm=a&Limit=20&Fields={ALL_FIELDS}"),
+        &t,
+    )
+    .await;
+    w.get(
+        "people search",
+        "QueryResultBaseItemDto",
+        &format!("{b}/Persons?UserId={u}&SearchTerm=a&Limit=5&Fields={ALL_FIELDS}"),
         &t,
     )
     .await;
@@ -580,7 +587,7 @@ async fn every_server_reply_shape_matches_the_embyclient_models() {
 
 #[tokio::test]
 async fn the_model_checker_rejects_unknown_keys_wrong_types_and_bad_enums() {
-    let good = json!({"Id": "a", "Name": "n", "UserData": {"Played": true}, "LocationType": "FileSystem", "ImageTags": {"Primary": "t"}});
+    let good = json!({"Id": "a", "Name": "n", "UserData": {"Played": true}, "LocationType": "FileSystem", "ImageTags": {"Primary": "t"}, "ProviderIds": {"Imdb": "tt1"}});
     let cases = vec![
         json!({"label": "good", "model": "BaseItemDto", "doc": good}),
         json!({"label": "unknown key", "model": "BaseItemDto", "doc": {"Id": "a", "Colour": "red"}}),
@@ -590,6 +597,7 @@ async fn the_model_checker_rejects_unknown_keys_wrong_types_and_bad_enums() {
         json!({"label": "bad enum", "model": "BaseItemDto", "doc": {"LocationType": "Nowhere"}}),
         json!({"label": "bad date", "model": "BaseItemDto", "doc": {"DateCreated": "yesterday"}}),
         json!({"label": "unknown nested key", "model": "list[UserDto]", "doc": [{"Policy": {"IsAdmin": true}}]}),
+        json!({"label": "provider id not a string", "model": "BaseItemDto", "doc": {"ProviderIds": {"Tmdb": 278}}}),
     ];
     let results = check(&cases).await;
     assert_eq!(results[0].1, Vec::<String>::new(), "a good document passes");

@@ -368,3 +368,82 @@ fn shipped_scenarios_load() {
     let large = Scenario::load(scenario_path("large.toml")).unwrap();
     assert!(large.servers[0].library.total_items() >= 100_000);
 }
+
+/// The demo's shared titles: the same provider ids on several servers under their names and
+/// years, other titles with ids of their own, and the people search.
+#[tokio::test]
+async fn shared_titles_carry_the_same_provider_ids_and_people_are_found() {
+    let sim = demo().await;
+    let mut long_night = Vec::new();
+    let mut ferries = Vec::new();
+    for name in ["Living Room", "Cabin", "Friend's Server"] {
+        let s = server(&sim, name);
+        let (user_name, pw) = match name {
+            "Living Room" => ("demo", "demo"),
+            "Cabin" => ("cabin", "cabin"),
+            _ => ("friend", "friend"),
+        };
+        // Cabin's LocalAddress is black-holed: every server through its remote Url
+        let (token, user) = sign_in(&s.remote_url, user_name, pw, "dev-shared").await;
+        let base = &s.remote_url;
+        let (_, found) = get(
+            &format!("{base}/emby/Users/{user}/Items?Recursive=true&IncludeItemTypes=Movie&SearchTerm=the long night&Fields=ProviderIds"),
+            &token,
+        )
+        .await;
+        let items = found["Items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{name}: {found}");
+        long_night.push(items[0]["ProviderIds"].clone());
+        let (_, found) = get(
+            &format!("{base}/emby/Users/{user}/Items?Recursive=true&IncludeItemTypes=Movie&SearchTerm=midnight ferry&Fields=ProviderIds"),
+            &token,
+        )
+        .await;
+        for it in found["Items"].as_array().unwrap() {
+            ferries.push((it["ProductionYear"].clone(), it["ProviderIds"].clone()));
+        }
+        // a title renamed by the scenario still lists in name order
+        let (_, all) = get(
+            &format!("{base}/emby/Users/{user}/Items?Recursive=true&IncludeItemTypes=Movie&SortBy=SortName&Fields=SortName"),
+            &token,
+        )
+        .await;
+        let names: Vec<String> = all["Items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["SortName"].as_str().unwrap().to_string())
+            .collect();
+        assert!(names.windows(2).all(|w| w[0] <= w[1]), "{name}: {names:?}");
+        let (st, people) = get(
+            &format!("{base}/emby/Persons?UserId={user}&SearchTerm=ada&Fields=ProviderIds"),
+            &token,
+        )
+        .await;
+        assert_eq!(st, 200);
+        assert_eq!(people["Items"][0]["Name"], "Ada Quill", "{people}");
+        assert_eq!(people["Items"][0]["Type"], "Person");
+        assert!(people["Items"][0]["ProviderIds"]["Imdb"].is_string());
+    }
+    assert_eq!(long_night[0]["Imdb"], "tt7000001");
+    assert_eq!(long_night[1], long_night[0], "the same ids on Cabin");
+    assert_eq!(
+        long_night[2]["Tmdb"], "700001",
+        "Friend's names it differently"
+    );
+    // the 1998 film on two servers shares its Imdb id; the 2011 one has ids of its own
+    let by_year = |y: i64| -> Vec<&Value> {
+        ferries
+            .iter()
+            .filter(|(year, _)| *year == y)
+            .map(|(_, ids)| ids)
+            .collect()
+    };
+    assert!(by_year(1998).iter().all(|ids| ids["Imdb"] == "tt7000002"));
+    assert_eq!(by_year(1998).len(), 2);
+    let other = by_year(2011);
+    assert_eq!(other.len(), 1);
+    assert_ne!(other[0]["Imdb"], "tt7000002");
+    assert!(other[0]["Imdb"].as_str().unwrap().starts_with("tt"));
+    sim.shutdown().await;
+}

@@ -85,6 +85,10 @@ pub struct BaseItemDto {
     pub container: Option<String>,
     /// Path on the server (administrators only).
     pub path: Option<String>,
+    /// Ids of the item in metadata providers (`Imdb`, `Tmdb`, `Tvdb`, …) when `Fields=ProviderIds`
+    /// asks for them: how the same film or series is recognised on several servers.
+    #[serde(deserialize_with = "null_as_default")]
+    pub provider_ids: BTreeMap<String, String>,
 }
 
 /// Someone in the cast or crew of an item (SDK `BaseItemPerson`).

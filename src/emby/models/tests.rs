@@ -214,3 +214,31 @@ fn a_wrong_typed_secret_field_does_not_leak_into_the_error() {
     let err = decode::<AuthenticationResult>("/x", br#"{"AccessToken":12345}"#).unwrap_err();
     assert!(err.to_string().contains("AccessToken"), "{err}");
 }
+
+#[test]
+fn provider_ids_and_the_dates_merging_needs_are_read() {
+    let item: BaseItemDto = serde_json::from_str(
+        r#"{"Id":"m1","Type":"Movie","ProviderIds":{"Imdb":"tt0111161","Tmdb":"278"},
+            "DateCreated":"2021-01-01T00:00:00.0000000Z",
+            "UserData":{"LastPlayedDate":"2021-02-01T10:00:00.0000000Z","Played":true}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        item.provider_ids.get("Imdb").map(String::as_str),
+        Some("tt0111161")
+    );
+    assert_eq!(
+        item.provider_ids.get("Tmdb").map(String::as_str),
+        Some("278")
+    );
+    assert_eq!(
+        item.date_created.as_deref(),
+        Some("2021-01-01T00:00:00.0000000Z")
+    );
+    assert_eq!(
+        item.user_data.unwrap().last_played_date.as_deref(),
+        Some("2021-02-01T10:00:00.0000000Z")
+    );
+    let none: BaseItemDto = serde_json::from_str(r#"{"ProviderIds":null}"#).unwrap();
+    assert!(none.provider_ids.is_empty());
+}

@@ -47,6 +47,8 @@ pub struct ItemsQuery {
     pub genres: Vec<String>,
     /// `Years`: items from these production years.
     pub years: Vec<i32>,
+    /// `Ids`: exactly these items.
+    pub ids: Vec<String>,
 }
 
 impl ItemsQuery {
@@ -73,6 +75,7 @@ impl ItemsQuery {
             ("MediaTypes", &self.media_types),
             ("Filters", &self.filters),
             ("Fields", &self.fields),
+            ("Ids", &self.ids),
         ];
         pairs.extend(
             lists

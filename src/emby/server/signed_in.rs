@@ -142,6 +142,14 @@ impl SignedInClient {
         self.server.http.json(request).await
     }
 
+    /// People (actors, directors, …): `GET /Persons?UserId=&…` (a search with `SearchTerm`).
+    pub async fn persons(&self, query: &ItemsQuery) -> Result<QueryResult<BaseItemDto>, Error> {
+        let mut pairs = vec![("UserId", self.user_id.clone())];
+        pairs.extend(query.to_pairs());
+        let request = self.request_owned(Method::GET, &["Persons"], &pairs);
+        self.server.http.json(request).await
+    }
+
     /// Marks played (`POST`) or unplayed (`DELETE`) `/Users/{UserId}/PlayedItems/{Id}`.
     pub async fn set_played(&self, item_id: &str, played: bool) -> Result<UserItemDataDto, Error> {
         let method = if played { Method::POST } else { Method::DELETE };
@@ -496,6 +504,12 @@ mod tests {
         };
         client.items(&query).await.unwrap();
         client.next_up(&ItemsQuery::default()).await.unwrap();
+        let search = ItemsQuery {
+            search_term: Some("ann lee".into()),
+            ids: vec!["a".into(), "b".into()],
+            ..Default::default()
+        };
+        client.persons(&search).await.unwrap();
         let requests = server.requests();
         assert!(
             requests[0].starts_with("GET /prefix/emby/Users/u1/Items?ParentId=p&Limit=10 "),
@@ -506,6 +520,12 @@ mod tests {
             requests[1].starts_with("GET /prefix/emby/Shows/NextUp?UserId=u1 "),
             "{}",
             requests[1]
+        );
+        assert!(
+            requests[2]
+                .starts_with("GET /prefix/emby/Persons?UserId=u1&SearchTerm=ann+lee&Ids=a%2Cb "),
+            "{}",
+            requests[2]
         );
     }
 

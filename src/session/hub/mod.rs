@@ -47,6 +47,7 @@
 //! command line sit on top, the simulator beside.
 
 mod connect;
+mod everywhere;
 mod images;
 mod library;
 mod list;
@@ -82,6 +83,7 @@ use super::store::{
     ConnectAccount, Credentials, CredentialsStore, SavedServer, SetAside, StoreError, TokenSource,
 };
 
+pub use everywhere::EACH_SERVER_WITHIN;
 pub use library::Home;
 pub use list::discovered_url;
 pub use playback::{PlayPlan, PlaybackUpdate, Played, StartAt, title_of};

@@ -204,6 +204,13 @@ pub fn item_json(
             json!(names::iso_date(names::date_created(lib, item))),
         );
     }
+    if fields.has("providerids") {
+        let ids: Map<String, Value> = super::providers::provider_ids(lib, item)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+        m.insert("ProviderIds".into(), Value::Object(ids));
+    }
     if fields.has("sortname") {
         m.insert("SortName".into(), json!(names::sort_name(lib, item)));
     }

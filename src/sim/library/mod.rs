@@ -6,11 +6,15 @@
 
 pub mod dto;
 pub mod names;
+pub mod providers;
 pub mod query;
 pub mod userdata;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use super::ids;
-use super::scenario::LibraryConfig;
+use super::scenario::{LibraryConfig, TitleConfig};
 
 /// A top-level library ("view").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -42,6 +46,8 @@ pub enum ItemRef {
     Album(u32),
     /// Track `t` of album `a`.
     Track(u32, u16),
+    /// Person `p` (cast and crew, found through `/Persons`).
+    Person(u32),
 }
 
 /// The kind of an item, as the `Type` field names it.
@@ -63,6 +69,8 @@ pub enum Kind {
     Album,
     /// "Audio"
     Track,
+    /// "Person"
+    Person,
 }
 
 impl Kind {
@@ -77,6 +85,7 @@ impl Kind {
             Kind::Episode => "Episode",
             Kind::Album => "MusicAlbum",
             Kind::Track => "Audio",
+            Kind::Person => "Person",
         }
     }
 
@@ -91,6 +100,7 @@ impl Kind {
             Kind::Episode,
             Kind::Album,
             Kind::Track,
+            Kind::Person,
         ];
         all.into_iter()
             .find(|k| k.type_name().eq_ignore_ascii_case(s.trim()))
@@ -106,6 +116,7 @@ impl Kind {
             Kind::Episode => 6,
             Kind::Album => 7,
             Kind::Track => 8,
+            Kind::Person => 9,
         }
     }
 
@@ -119,6 +130,7 @@ impl Kind {
             Kind::Episode,
             Kind::Album,
             Kind::Track,
+            Kind::Person,
         ]
         .into_iter()
         .find(|k| k.code() == c)
@@ -145,6 +157,7 @@ impl ItemRef {
             ItemRef::Episode(..) => Kind::Episode,
             ItemRef::Album(_) => Kind::Album,
             ItemRef::Track(..) => Kind::Track,
+            ItemRef::Person(_) => Kind::Person,
         }
     }
 
@@ -152,7 +165,9 @@ impl ItemRef {
         match self {
             ItemRef::Root => (0, 0, 0),
             ItemRef::View(v) => (v as u32, 0, 0),
-            ItemRef::Movie(i) | ItemRef::Series(i) | ItemRef::Album(i) => (i, 0, 0),
+            ItemRef::Movie(i) | ItemRef::Series(i) | ItemRef::Album(i) | ItemRef::Person(i) => {
+                (i, 0, 0)
+            }
             ItemRef::Season(s, k) => (s, k, 0),
             ItemRef::Episode(s, k, e) => (s, k, e),
             ItemRef::Track(a, t) => (a, t, 0),
@@ -168,21 +183,41 @@ impl ItemRef {
     }
 }
 
-/// The library of one server: its sizes and the keys that make its ids.
+/// The library of one server: its sizes, the titles the scenario gives, and the keys that make
+/// its ids.
 #[derive(Clone, Debug)]
 pub struct Library {
     /// The owning server's id (also `ServerId` of every item).
     pub server_id: String,
     /// Sizes.
     pub cfg: LibraryConfig,
-    prefixes: [[u8; 7]; 9],
+    /// Movies and series with a given name, year or provider ids (scenario `titles`).
+    titles: Arc<HashMap<ItemRef, TitleConfig>>,
+    prefixes: [[u8; 7]; 10],
     mask: [u8; 9],
 }
 
 impl Library {
-    /// The library of server `server_id` with sizes `cfg`.
+    /// The library of server `server_id` with sizes `cfg`, every title made up.
     pub fn new(server_id: &str, cfg: LibraryConfig) -> Library {
-        let mut prefixes = [[0u8; 7]; 9];
+        Library::with_titles(server_id, cfg, &[])
+    }
+
+    /// The library of server `server_id` with sizes `cfg` and the given titles (checked by the
+    /// scenario: each names one existing movie or series).
+    pub fn with_titles(server_id: &str, cfg: LibraryConfig, titles: &[TitleConfig]) -> Library {
+        let titles = titles
+            .iter()
+            .filter_map(|t| {
+                let item = match (t.movie, t.series) {
+                    (Some(i), _) => ItemRef::Movie(i),
+                    (None, Some(i)) => ItemRef::Series(i),
+                    _ => return None,
+                };
+                Some((item, t.clone()))
+            })
+            .collect();
+        let mut prefixes = [[0u8; 7]; 10];
         for (code, p) in prefixes.iter_mut().enumerate() {
             let h = ids::hash128(&[server_id, "item-kind", &code.to_string()]);
             p.copy_from_slice(&h[..7]);
@@ -193,8 +228,31 @@ impl Library {
         Library {
             server_id: server_id.to_string(),
             cfg,
+            titles: Arc::new(titles),
             prefixes,
             mask,
+        }
+    }
+
+    /// The scenario's title of `item`, if it gives one.
+    pub fn title(&self, item: ItemRef) -> Option<&TitleConfig> {
+        self.titles.get(&item)
+    }
+
+    /// Whether some title of `kind` has a given name (then name order is not index order).
+    pub fn renames(&self, kind: Kind) -> bool {
+        self.titles
+            .iter()
+            .any(|(item, t)| item.kind() == kind && t.name.is_some())
+    }
+
+    /// How many people (cast and crew) the library knows: a fixed pool when it has films or
+    /// series, none otherwise.
+    pub fn people(&self) -> u32 {
+        if self.cfg.movies > 0 || self.cfg.series > 0 {
+            names::PEOPLE.len() as u32
+        } else {
+            0
         }
     }
 
@@ -243,6 +301,7 @@ impl Library {
             Kind::Episode => ItemRef::Episode(a, b, c),
             Kind::Album => ItemRef::Album(a),
             Kind::Track => ItemRef::Track(a, b),
+            Kind::Person => ItemRef::Person(a),
         };
         // the canonical encoding must round-trip (rejects stray bits in unused fields)
         (self.exists(item) && self.id(item).eq_ignore_ascii_case(id)).then_some(item)
@@ -260,6 +319,7 @@ impl Library {
             ItemRef::Episode(s, k, e) => s < c.series && k < c.seasons && e < c.episodes,
             ItemRef::Album(a) => a < c.albums,
             ItemRef::Track(a, t) => a < c.albums && t < c.tracks,
+            ItemRef::Person(p) => p < self.people(),
         }
     }
 
@@ -279,10 +339,10 @@ impl Library {
         v
     }
 
-    /// The parent of `item` (`None` for the root).
+    /// The parent of `item` (`None` for the root and for people, who are in no folder).
     pub fn parent(&self, item: ItemRef) -> Option<ItemRef> {
         match item {
-            ItemRef::Root => None,
+            ItemRef::Root | ItemRef::Person(_) => None,
             ItemRef::View(_) => Some(ItemRef::Root),
             ItemRef::Movie(_) => Some(ItemRef::View(ViewKind::Movies)),
             ItemRef::Series(_) => Some(ItemRef::View(ViewKind::Shows)),
@@ -401,6 +461,7 @@ mod tests {
             ItemRef::Episode(3, 1, 5),
             ItemRef::Album(2),
             ItemRef::Track(2, 7),
+            ItemRef::Person(4),
         ];
         for item in items {
             let id = l.id(item);

@@ -1,7 +1,8 @@
 //! Names, dates and numbers of library items, computed from their indices.
 //!
 //! Names are built so that, within one kind under one parent, index order is name order:
-//! the title word is chosen by position in an alphabetical list and a number follows.
+//! the title word is chosen by position in an alphabetical list and a number follows. A title
+//! the scenario gives (its name and year) takes the place of the made-up one.
 
 use super::{ItemRef, Library, ViewKind};
 use crate::sim::ids;
@@ -117,6 +118,36 @@ const ARTISTS: &[&str] = &[
     "Sol & Sea",
     "Grey Atlas",
 ];
+/// The cast and crew every library with films or series knows, alphabetical (index order is
+/// name order, as for every kind). Their provider ids come from the name, so the same person is
+/// the same on every server.
+pub const PEOPLE: &[&str] = &[
+    "Ada Quill",
+    "Bruno Vance",
+    "Carmen Oduya",
+    "Dmitri Hale",
+    "Elena Marsh",
+    "Farid Noor",
+    "Greta Lind",
+    "Hugo Brandt",
+    "Ines Carvalho",
+    "Jonah Reyes",
+    "Kiri Tane",
+    "Lena Voss",
+    "Marco Bellini",
+    "Nadia Petrova",
+    "Oscar Wilde-Hart",
+    "Priya Raman",
+    "Quentin Moss",
+    "Rosa Ibarra",
+    "Sven Aalto",
+    "Tamsin Gray",
+    "Ugo Ferri",
+    "Vera Kline",
+    "Wes Adeyemi",
+    "Yuki Sato",
+];
+
 const EPISODE_WORDS: &[&str] = &[
     "Arrival",
     "The Signal",
@@ -165,6 +196,9 @@ fn spread_name(words: &[&str], i: u32, count: u32) -> String {
 
 /// The item's `Name`.
 pub fn name(lib: &Library, item: ItemRef) -> String {
+    if let Some(given) = lib.title(item).and_then(|t| t.name.clone()) {
+        return given;
+    }
     let c = lib.cfg;
     match item {
         ItemRef::Root => "Media Folders".into(),
@@ -184,6 +218,7 @@ pub fn name(lib: &Library, item: ItemRef) -> String {
             let word = EPISODE_WORDS[(a as usize * 5 + usize::from(t)) % EPISODE_WORDS.len()];
             format!("{word} No. {}", t + 1)
         }
+        ItemRef::Person(p) => PEOPLE.get(p as usize).copied().unwrap_or("Nobody").into(),
     }
 }
 
@@ -244,26 +279,6 @@ pub fn overview(lib: &Library, item: ItemRef) -> String {
     }
 }
 
-/// Made-up people for casts and crews.
-const PEOPLE: [&str; 16] = [
-    "Ada Moreau",
-    "Ben Okafor",
-    "Clara Lindqvist",
-    "Dev Ramesh",
-    "Elena Petrova",
-    "Finn Walsh",
-    "Grace Tanaka",
-    "Hugo Brandt",
-    "Iris Achebe",
-    "Jonas Keller",
-    "Kira Sato",
-    "Leo Marchetti",
-    "Maya Fernández",
-    "Noah Bishop",
-    "Olga Novak",
-    "Pablo Ruiz",
-];
-
 /// Made-up characters for the roles.
 const ROLES: [&str; 8] = [
     "The Captain",
@@ -313,7 +328,10 @@ pub fn year(lib: &Library, item: ItemRef) -> Option<i32> {
         ItemRef::Track(a, _) => ItemRef::Album(a),
         _ => return None,
     };
-    let base = 1960 + (h(lib, top, "year") % 64) as i32;
+    let base = match lib.title(top).and_then(|t| t.year) {
+        Some(y) => y,
+        None => 1960 + (h(lib, top, "year") % 64) as i32,
+    };
     Some(match item {
         ItemRef::Season(_, k) | ItemRef::Episode(_, k, _) => base + i32::from(k),
         _ => base,

@@ -211,8 +211,10 @@ impl ItemQuery {
                 .copied()
                 .unwrap_or(false)
         };
-        // Within one kind, index order is name order (see names.rs), so `Name` needs no strings.
-        let needs_names = keys.contains(&SortKey::Name) && !single_kind;
+        // Within one kind, index order is name order (see names.rs), so `Name` needs no strings,
+        // unless the scenario renamed some title of that kind.
+        let renamed = items.first().is_some_and(|f| lib.renames(f.kind()));
+        let needs_names = keys.contains(&SortKey::Name) && (!single_kind || renamed);
         let mut keyed: Vec<(Vec<i64>, Option<String>, ItemRef)> = items
             .iter()
             .map(|i| {

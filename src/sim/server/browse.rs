@@ -225,6 +225,41 @@ pub fn latest(call: &Call, user_id: &str) -> Reply {
     Reply::ok(Value::Array(list))
 }
 
+/// `GET /Persons?UserId=&SearchTerm=`: the people whose name contains the term, by name.
+pub fn persons(call: &Call) -> Reply {
+    let world = call.shared.world();
+    let (s, user) = match call.req.q("UserId") {
+        Some(u) => tri!(with_user(call, &world, u)),
+        None => {
+            let caller = tri!(call.caller(&world));
+            (tri!(call.data(&world)), caller.user_id)
+        }
+    };
+    let lib = &s.library;
+    let term = call
+        .req
+        .q("SearchTerm")
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty());
+    let found: Vec<ItemRef> = (0..lib.people())
+        .map(ItemRef::Person)
+        .filter(|p| {
+            term.as_ref().is_none_or(|t| {
+                crate::sim::library::names::name(lib, *p)
+                    .to_lowercase()
+                    .contains(t.as_str())
+            })
+        })
+        .collect();
+    let total = found.len();
+    let start = call.req.q_usize("StartIndex").unwrap_or(0).min(total);
+    let end = call
+        .req
+        .q_usize("Limit")
+        .map_or(total, |l| start.saturating_add(l).min(total));
+    Reply::ok(page_json(s, &user, &found[start..end], total, call.req))
+}
+
 /// `GET /Shows/NextUp?UserId=`: per series, the first unplayed episode after the last played one.
 pub fn next_up(call: &Call) -> Reply {
     let world = call.shared.world();

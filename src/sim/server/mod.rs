@@ -183,6 +183,7 @@ pub fn dispatch(
         }
         ["shows", "nextup"] if get => browse::next_up(&call),
         ["genres"] if get => browse::genres(&call),
+        ["persons"] if get => browse::persons(&call),
         ["shows", _, "seasons"] if get => browse::show_children(&call, req.seg(1), false),
         ["shows", _, "episodes"] if get => browse::show_children(&call, req.seg(1), true),
         ["sessions", "logout"] if post => users::logout(&call),
