@@ -487,7 +487,7 @@ async fn a_slow_and_a_dead_server_hold_up_neither_the_home_nor_a_search() {
         .server_id
         .clone();
     assert_ne!(first, second);
-    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Char('i')); // its details, on the server picked
     assert_eq!(ui.state.pane, Pane::Session);
     let tab = &ui.state.sessions[ui.state.active];
     assert!(

@@ -9,7 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use emby_tui::app::action::{EverywhereLoaded, EverywhereRequest};
-use emby_tui::app::{Action, Effect, Pane, State, update};
+use emby_tui::app::{Action, Effect, Overlay, Pane, State, update};
 use emby_tui::emby::models::{BaseItemDto, UserItemDataDto};
 use emby_tui::session::everywhere::{Found, LibraryKind, SearchGroup, ServerHome, ServerSearch};
 use emby_tui::session::{Event, ServerReport, Snapshot};
@@ -409,8 +409,24 @@ fn o_picks_another_server_for_the_selected_row_and_says_so() {
     let shown = draw(&s);
     assert!(shown.contains("on Living Room, [Cabin]"), "{shown}");
     assert!(shown.contains("Enter opens it on Cabin"), "{shown}");
-    // Enter opens it on Cabin, in Cabin's session tab
-    let opened = key(&mut s, KeyCode::Enter);
+    // Enter plays it (a film) through Cabin: the play menu asks Cabin for its devices
+    let menu = key(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(&s.overlay, Some(Overlay::Play(m)) if m.server_id == "cabin"),
+        "{:?}",
+        s.overlay
+    );
+    assert!(
+        menu.iter()
+            .any(|e| matches!(e, Effect::PlayTargets { server_id } if server_id == "cabin")),
+        "{menu:?}"
+    );
+    key(&mut s, KeyCode::Esc);
+    assert!(s.overlay.is_none());
+    // i opens it on the server picked, in that server's session tab; the pick went back to the
+    // fastest once used, so o picks Cabin again
+    key(&mut s, KeyCode::Char('o'));
+    let opened = key(&mut s, KeyCode::Char('i'));
     assert_eq!(s.pane, Pane::Session);
     assert_eq!(s.sessions[s.active].server_id, "cabin");
     assert!(
@@ -424,4 +440,40 @@ fn o_picks_another_server_for_the_selected_row_and_says_so() {
         )),
         "{opened:?}"
     );
+}
+
+/// A film played through the All servers tab: once the player is gone, that server's part of
+/// the merged home is asked again (its Continue Watching changed), and no other server's.
+#[test]
+fn after_playing_the_played_servers_home_is_asked_again() {
+    let (mut s, effects) = opened(&[living(), cabin(), friend()]);
+    for server in ["cabin", "friend", "living"] {
+        answer_home(&mut s, &effects, server);
+    }
+    let after = act(
+        &mut s,
+        Action::PlayEnded {
+            server_id: "cabin".into(),
+            item_id: "cabin-ferry".into(),
+            result: Ok(emby_tui::session::Played {
+                item_id: "cabin-ferry".into(),
+                title: "Midnight Ferry".into(),
+                position_ticks: 600_000_000,
+                ended: false,
+                user_data: None,
+            }),
+        },
+    );
+    let homes: Vec<&str> = after
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Everywhere {
+                server_id,
+                request: EverywhereRequest::Home,
+                ..
+            } => Some(server_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(homes, ["cabin"]);
 }

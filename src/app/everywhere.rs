@@ -383,6 +383,15 @@ fn search_for(state: &mut State, term: &str) -> Vec<Effect> {
         .collect()
 }
 
+/// Something changed on a server (an item was played): its part of the merged home is asked
+/// again, if the tab has asked it before and is not waiting for it already.
+pub fn home_changed(state: &mut State, server_id: &str) -> Vec<Effect> {
+    match state.everywhere.home_parts.get(&key(server_id)) {
+        None | Some(Part::Waiting { .. }) => Vec::new(),
+        Some(_) => vec![ask_home(state, server_id)],
+    }
+}
+
 /// A server's report changed (the servers pane has it already): a signed-in server is asked
 /// for its part if it is not being asked already; one that is down or signed out leaves the view.
 pub fn server_changed(state: &mut State, server_id: &str) -> Vec<Effect> {
@@ -619,7 +628,9 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             v.last_item(height);
             v.pick = 0;
         }
-        Command::Open | Command::Details => return open(state, cmd == Command::Details),
+        Command::Open => return open(state, Open::Enter),
+        Command::Details => return open(state, Open::Details),
+        Command::Play => return open(state, Open::Play),
         Command::OtherServer => {
             let Some(servers) = v.selected().map(|m| {
                 m.sources
@@ -720,7 +731,7 @@ pub fn click(state: &mut State, row: u16) -> Vec<Effect> {
     let v = &mut state.everywhere;
     let target = v.top + usize::from(row - area.y);
     if target == v.cursor {
-        return open(state, false);
+        return open(state, Open::Enter);
     }
     if v.is_item(target) {
         v.cursor = target;
@@ -731,7 +742,20 @@ pub fn click(state: &mut State, row: u16) -> Vec<Effect> {
 
 /// Open the selected row on the server picked for it (the fastest unless `o` picked another):
 /// in that server's session tab, its details (or its children, for a folder).
-fn open(state: &mut State, details: bool) -> Vec<Effect> {
+/// What Enter, `i` and `P` do with the selected row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    /// Enter: the play menu of something playable, else the item in its server's tab.
+    Enter,
+    /// `i`: its details in its server's tab.
+    Details,
+    /// `P`: the play menu (or why it is not playable).
+    Play,
+}
+
+/// The selected row on the server picked for it (the fastest unless `o` chose another): opened
+/// in that server's tab, or played through that server.
+fn open(state: &mut State, how: Open) -> Vec<Effect> {
     let v = &state.everywhere;
     let Some(m) = v.selected() else {
         return Vec::new();
@@ -753,7 +777,13 @@ fn open(state: &mut State, details: bool) -> Vec<Effect> {
     let item = m.item_on(source);
     state.everywhere.message = None;
     state.everywhere.pick = 0;
-    browse::open_item_on(state, &server_id, &name, item, details)
+    match how {
+        Open::Play => super::play::open_menu(state, &server_id, item),
+        Open::Enter if super::play::is_playable(&item) => {
+            super::play::open_menu(state, &server_id, item)
+        }
+        _ => browse::open_item_on(state, &server_id, &name, item, how == Open::Details),
+    }
 }
 
 #[cfg(test)]

@@ -603,11 +603,12 @@ const ALL_SERVERS: &[Binding] = &[
     b(
         &[code(K::Enter), ch('l'), code(K::Right)],
         C::Open,
-        "open on the fastest server",
+        "play or open",
         true,
     ),
     b(&[ch('i')], C::Details, "details", false),
     b(&[ch('o')], C::OtherServer, "other server", true),
+    b(&[ch('P')], C::Play, "play… (on the server picked)", false),
     b(&[ch('/')], C::Search, "search everywhere", true),
     b(
         &[code(K::Esc), ch('h'), code(K::Left), code(K::Backspace)],
