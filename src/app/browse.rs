@@ -65,63 +65,33 @@ pub enum HomeRow {
 }
 
 impl HomeView {
-    fn is_item(&self, i: usize) -> bool {
-        matches!(self.rows.get(i), Some(HomeRow::Item(_)))
-    }
     pub fn selected(&self) -> Option<&BaseItemDto> {
         match self.rows.get(self.cursor) {
             Some(HomeRow::Item(it)) => Some(it),
             _ => None,
         }
     }
+    fn item_rows(&mut self) -> super::rows::ItemRows<'_, impl Fn(usize) -> bool + '_> {
+        let rows = &self.rows;
+        super::rows::ItemRows {
+            cursor: &mut self.cursor,
+            top: &mut self.top,
+            len: rows.len(),
+            is_item: move |i| matches!(rows.get(i), Some(HomeRow::Item(_))),
+        }
+    }
     /// Move to the next item row in a direction, `steps` times.
     fn step(&mut self, forward: bool, steps: usize, height: usize) {
-        for _ in 0..steps {
-            let mut i = self.cursor;
-            loop {
-                let next = if forward {
-                    i.checked_add(1).filter(|n| *n < self.rows.len())
-                } else {
-                    i.checked_sub(1)
-                };
-                match next {
-                    Some(n) if self.is_item(n) => {
-                        self.cursor = n;
-                        break;
-                    }
-                    Some(n) => i = n,
-                    None => break,
-                }
-            }
-        }
-        self.scroll(height);
+        self.item_rows().step(forward, steps, height);
     }
     fn first_item(&mut self, height: usize) {
-        if let Some(i) = (0..self.rows.len()).find(|i| self.is_item(*i)) {
-            self.cursor = i;
-        }
-        self.top = 0;
-        self.scroll(height);
+        self.item_rows().first(height);
     }
     fn last_item(&mut self, height: usize) {
-        if let Some(i) = (0..self.rows.len()).rev().find(|i| self.is_item(*i)) {
-            self.cursor = i;
-        }
-        self.scroll(height);
+        self.item_rows().last(height);
     }
     fn scroll(&mut self, height: usize) {
-        let height = height.max(1);
-        // show the section header above the first item of a section
-        let want_top = if self.cursor > 0 && !self.is_item(self.cursor - 1) {
-            self.cursor - 1
-        } else {
-            self.cursor
-        };
-        if want_top < self.top {
-            self.top = want_top;
-        } else if self.cursor >= self.top + height {
-            self.top = self.cursor + 1 - height;
-        }
+        self.item_rows().scroll(height);
     }
 }
 

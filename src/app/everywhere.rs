@@ -142,57 +142,31 @@ impl EverywhereView {
         matches!(self.rows.get(i), Some(AllRow::Home(_) | AllRow::Found(..)))
     }
 
-    fn step(&mut self, forward: bool, steps: usize, height: usize) {
-        for _ in 0..steps {
-            let mut i = self.cursor;
-            loop {
-                let next = if forward {
-                    i.checked_add(1).filter(|n| *n < self.rows.len())
-                } else {
-                    i.checked_sub(1)
-                };
-                match next {
-                    Some(n) if self.is_item(n) => {
-                        self.cursor = n;
-                        break;
-                    }
-                    Some(n) => i = n,
-                    None => break,
-                }
-            }
+    fn item_rows(&mut self) -> super::rows::ItemRows<'_, impl Fn(usize) -> bool + '_> {
+        let rows = &self.rows;
+        super::rows::ItemRows {
+            cursor: &mut self.cursor,
+            top: &mut self.top,
+            len: rows.len(),
+            is_item: move |i| matches!(rows.get(i), Some(AllRow::Home(_) | AllRow::Found(..))),
         }
-        self.scroll(height);
+    }
+
+    fn step(&mut self, forward: bool, steps: usize, height: usize) {
+        self.item_rows().step(forward, steps, height);
     }
 
     fn first_item(&mut self, height: usize) {
-        if let Some(i) = (0..self.rows.len()).find(|i| self.is_item(*i)) {
-            self.cursor = i;
-        }
-        self.top = 0;
-        self.scroll(height);
+        self.item_rows().first(height);
     }
 
     fn last_item(&mut self, height: usize) {
-        if let Some(i) = (0..self.rows.len()).rev().find(|i| self.is_item(*i)) {
-            self.cursor = i;
-        }
-        self.scroll(height);
+        self.item_rows().last(height);
     }
 
     /// Keep the cursor visible in `height` rows (with its section's header when it is first).
     pub fn scroll(&mut self, height: usize) {
-        let height = height.max(1);
-        let want_top = if self.cursor > 0 && !self.is_item(self.cursor - 1) {
-            self.cursor - 1
-        } else {
-            self.cursor
-        };
-        if want_top < self.top {
-            self.top = want_top;
-        } else if self.cursor >= self.top + height {
-            self.top = self.cursor + 1 - height;
-        }
-        self.top = self.top.min(self.rows.len().saturating_sub(1));
+        self.item_rows().scroll(height);
     }
 
     /// Rebuild the rows (after an answer, a new search, or a server leaving), keeping the cursor

@@ -15,6 +15,7 @@ pub mod order;
 pub mod paging;
 pub mod play;
 pub mod posters;
+pub mod rows;
 pub mod servers;
 pub mod signin;
 pub mod text;
