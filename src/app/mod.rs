@@ -987,7 +987,15 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             server_id,
             item_id,
             result,
-        } => play::playback_ended(state, &server_id, &item_id, result),
+        } => {
+            let played = result.is_ok();
+            let mut effects = play::playback_ended(state, &server_id, &item_id, result);
+            if played {
+                // the All servers tab's rows of that server changed too
+                effects.extend(everywhere::home_changed(state, &server_id));
+            }
+            effects
+        }
         Action::PlayedOn {
             server_id,
             session_id,

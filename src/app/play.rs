@@ -447,7 +447,6 @@ pub fn playback_ended(
                 effects.extend(apply_user_data(state, server_id, item_id, d));
             }
             effects.extend(reload_home(state, server_id));
-            effects.extend(super::everywhere::home_changed(state, server_id));
             effects
         }
     }

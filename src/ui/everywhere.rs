@@ -141,19 +141,7 @@ fn merged_line(
         format!("{meta} · {on}")
     };
     let right = fit(&right, width.saturating_sub(12).max(width / 2));
-    let room = width.saturating_sub(right.chars().count() + 2);
-    let left = fit(&left, room);
-    let pad = width.saturating_sub(left.chars().count() + right.chars().count() + 1);
-    let style = if selected {
-        Style::new().add_modifier(Modifier::REVERSED)
-    } else {
-        Style::new()
-    };
-    Line::from(vec![
-        Span::styled(left, style),
-        Span::styled(" ".repeat(pad), style),
-        Span::styled(format!("{right} "), style.fg(color(Role::Dim))),
-    ])
+    super::session::row_line(&left, &right, width, selected)
 }
 
 fn footer_line(state: &State) -> Line<'static> {

@@ -41,9 +41,14 @@ pub fn draw(frame: &mut Frame, state: &State, s: &SessionView, area: Rect) {
 
 fn item_line(item: &BaseItemDto, width: usize, selected: bool, ctx: Context) -> Line<'static> {
     let left = format!(" {} {}", marks(item), item_title_in(item, ctx));
-    let right = item_meta_in(item, ctx);
+    row_line(&left, &item_meta_in(item, ctx), width, selected)
+}
+
+/// A row of a list: `left` (cut to the room there is) and `right` (dim) against the right
+/// edge, reversed when selected.
+pub(super) fn row_line(left: &str, right: &str, width: usize, selected: bool) -> Line<'static> {
     let room = width.saturating_sub(right.chars().count() + 2);
-    let left = fit(&left, room);
+    let left = fit(left, room);
     let pad = width.saturating_sub(left.chars().count() + right.chars().count() + 1);
     let style = if selected {
         Style::new().add_modifier(Modifier::REVERSED)

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
-use crate::emby::models::{BaseItemDto, QueryResult};
+use crate::emby::models::BaseItemDto;
 use crate::emby::server::ItemsQuery;
 
 use super::super::error::SessionError;
@@ -43,65 +43,17 @@ impl Hub {
     /// library with its kind, with the provider ids matching needs (an episode's are its
     /// series'). Its libraries must load; a row that fails is left empty and logged.
     pub async fn everywhere_home(&self, server_id: &str) -> Result<ServerHome, SessionError> {
-        let views = self.views(server_id).await?.items;
-        let resume_q = ItemsQuery {
-            limit: Some(HOME_ROW),
-            recursive: Some(true),
-            fields: fields(),
-            enable_total_record_count: Some(false),
-            ..Default::default()
-        };
-        let next_q = ItemsQuery {
-            limit: Some(HOME_ROW),
-            fields: fields(),
-            enable_total_record_count: Some(false),
-            ..Default::default()
-        };
-        let resume = self.call(server_id, true, |c| {
-            let q = resume_q.clone();
-            async move { c.resume(&q).await }
-        });
-        let next_up = self.call(server_id, true, |c| {
-            let q = next_q.clone();
-            async move { c.next_up(&q).await }
-        });
-        let latest = futures::future::join_all(views.iter().map(|v| {
-            let q = ItemsQuery {
-                parent_id: v.id.clone(),
-                limit: Some(HOME_ROW),
-                fields: fields(),
-                ..Default::default()
-            };
-            let kind = LibraryKind::of(v.collection_type.as_deref());
-            async move {
-                let r = self
-                    .call(server_id, true, |c| {
-                        let q = q.clone();
-                        async move { c.latest(&q).await }
-                    })
-                    .await;
-                (kind, r)
-            }
-        }));
-        let (resume, next_up, latest) = tokio::join!(resume, next_up, latest);
-        let row = |what: &str, r: Result<QueryResult<BaseItemDto>, SessionError>| {
-            r.map(|r| r.items).unwrap_or_else(|e| {
-                tracing::info!(server = %server_id, error = %e, "{what} failed");
-                Vec::new()
-            })
-        };
+        let rows = self.home_rows(server_id, HOME_ROW, fields()).await?;
         let mut home = ServerHome {
             server_id: server_id.to_string(),
-            resume: found(server_id, row("continue watching", resume)),
-            next_up: found(server_id, row("next up", next_up)),
-            latest: latest
+            resume: found(server_id, rows.resume),
+            next_up: found(server_id, rows.next_up),
+            latest: rows
+                .latest
                 .into_iter()
-                .filter_map(|(kind, r)| match r {
-                    Ok(items) => Some((kind, found(server_id, items))),
-                    Err(e) => {
-                        tracing::info!(server = %server_id, error = %e, "latest failed");
-                        None
-                    }
+                .map(|(i, items)| {
+                    let kind = LibraryKind::of(rows.views[i].collection_type.as_deref());
+                    (kind, found(server_id, items))
                 })
                 .collect(),
         };

@@ -19,6 +19,15 @@ pub struct Home {
     pub latest: Vec<(String, Vec<BaseItemDto>)>,
 }
 
+/// What a home is made of (see [`Hub::home_rows`]).
+pub(super) struct HomeRows {
+    pub views: Vec<BaseItemDto>,
+    pub resume: Vec<BaseItemDto>,
+    pub next_up: Vec<BaseItemDto>,
+    /// The latest of each library that answered: (index in `views`, items).
+    pub latest: Vec<(usize, Vec<BaseItemDto>)>,
+}
+
 impl Hub {
     /// The user's top-level libraries.
     pub async fn views(&self, server_id: &str) -> Result<QueryResult<BaseItemDto>, SessionError> {
@@ -118,21 +127,45 @@ impl Hub {
         .await
     }
 
-    /// The home of a server (opening it counts as using it): its libraries first (a failure there fails the home), then
-    /// Continue Watching, Next Up and the latest per library all at once (a row that fails is
-    /// left empty and logged).
+    /// The home of a server (opening it counts as using it): its libraries first (a failure
+    /// there fails the home), then Continue Watching, Next Up and the latest per library all at
+    /// once (a row that fails is left empty and logged).
     pub async fn home(&self, server_id: &str) -> Result<Home, SessionError> {
-        let views = self.views(server_id).await?.items;
+        let rows = self.home_rows(server_id, HOME_ROW, Vec::new()).await?;
         self.mark_used(server_id);
-        let resume_q = ItemsQuery {
-            limit: Some(HOME_ROW),
-            recursive: Some(true),
+        let latest = rows
+            .latest
+            .into_iter()
+            .map(|(i, items)| (rows.views[i].name.clone().unwrap_or_default(), items))
+            .collect();
+        Ok(Home {
+            views: rows.views,
+            resume: rows.resume,
+            next_up: rows.next_up,
+            latest,
+        })
+    }
+
+    /// A server's libraries, then its Continue Watching, Next Up and the latest of each library
+    /// (by its index in `views`), `limit` items a row, all asked at once with `fields` beside
+    /// the defaults; the home of a session and its part of the All servers tab.
+    pub(super) async fn home_rows(
+        &self,
+        server_id: &str,
+        limit: u32,
+        fields: Vec<String>,
+    ) -> Result<HomeRows, SessionError> {
+        let views = self.views(server_id).await?.items;
+        let query = |parent_id: Option<String>, recursive: Option<bool>| ItemsQuery {
+            parent_id,
+            recursive,
+            limit: Some(limit),
+            fields: fields.clone(),
+            enable_total_record_count: Some(false),
             ..Default::default()
         };
-        let next_q = ItemsQuery {
-            limit: Some(HOME_ROW),
-            ..Default::default()
-        };
+        let resume_q = query(None, Some(true));
+        let next_q = query(None, None);
         let resume = self.call(server_id, true, |c| {
             let q = resume_q.clone();
             async move { c.resume(&q).await }
@@ -141,13 +174,8 @@ impl Hub {
             let q = next_q.clone();
             async move { c.next_up(&q).await }
         });
-        let latest = futures::future::join_all(views.iter().map(|v| {
-            let q = ItemsQuery {
-                parent_id: v.id.clone(),
-                limit: Some(HOME_ROW),
-                ..Default::default()
-            };
-            let name = v.name.clone().unwrap_or_default();
+        let latest = futures::future::join_all(views.iter().enumerate().map(|(i, v)| {
+            let q = query(v.id.clone(), None);
             async move {
                 let r = self
                     .call(server_id, true, |c| {
@@ -155,7 +183,7 @@ impl Hub {
                         async move { c.latest(&q).await }
                     })
                     .await;
-                (name, r)
+                (i, r)
             }
         }));
         let (resume, next_up, latest) = tokio::join!(resume, next_up, latest);
@@ -165,20 +193,22 @@ impl Hub {
                 Vec::new()
             })
         };
-        Ok(Home {
-            views,
+        let latest = latest
+            .into_iter()
+            .filter_map(|(i, r)| match r {
+                Ok(items) => Some((i, items)),
+                Err(e) => {
+                    let library = views[i].name.as_deref().unwrap_or_default();
+                    tracing::info!(server = %server_id, library, error = %e, "latest failed");
+                    None
+                }
+            })
+            .collect();
+        Ok(HomeRows {
             resume: row("continue watching", resume),
             next_up: row("next up", next_up),
-            latest: latest
-                .into_iter()
-                .filter_map(|(name, r)| match r {
-                    Ok(items) => Some((name, items)),
-                    Err(e) => {
-                        tracing::info!(library = %name, error = %e, "latest failed");
-                        None
-                    }
-                })
-                .collect(),
+            latest,
+            views,
         })
     }
 }
