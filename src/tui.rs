@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
-    EventStream, KeyEventKind,
+    KeyEventKind,
 };
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -133,36 +133,31 @@ pub trait Console {
     fn copy(&mut self, text: &str) -> io::Result<()>;
 }
 
-/// The real terminal on stdout, its input crossterm's event stream (at first after the keys
-/// typed while the terminal was asked how it draws pictures).
+/// The real terminal on stdout, its input read by [`TtyInput`] (at first after the keys typed
+/// while the terminal was asked how it draws pictures).
 pub struct RealTerminal {
-    first: Option<(Vec<Event>, EventStream)>,
+    typed: Vec<Event>,
 }
 
 impl RealTerminal {
-    /// `typed`: keys read before the loop starts; `events`: the stream made before reading them.
-    pub fn new(typed: Vec<Event>, events: EventStream) -> RealTerminal {
-        RealTerminal {
-            first: Some((typed, events)),
-        }
+    /// `typed`: keys read before the loop starts.
+    pub fn new(typed: Vec<Event>) -> RealTerminal {
+        RealTerminal { typed }
     }
 }
 
-type TypedThenEvents = futures::stream::Chain<
-    futures::stream::Iter<std::vec::IntoIter<io::Result<Event>>>,
-    EventStream,
->;
+type TypedThenEvents =
+    futures::stream::Chain<futures::stream::Iter<std::vec::IntoIter<io::Result<Event>>>, TtyInput>;
 
 impl Console for RealTerminal {
     type Input = TypedThenEvents;
 
     fn input(&mut self) -> Option<TypedThenEvents> {
-        let (typed, events) = self
-            .first
-            .take()
-            .unwrap_or_else(|| (Vec::new(), EventStream::new()));
-        let typed: Vec<io::Result<Event>> = typed.into_iter().map(Ok).collect();
-        Some(futures::stream::iter(typed).chain(events))
+        let typed: Vec<io::Result<Event>> = std::mem::take(&mut self.typed)
+            .into_iter()
+            .map(Ok)
+            .collect();
+        Some(futures::stream::iter(typed).chain(TtyInput::start()))
     }
 
     fn lend(&mut self) -> io::Result<()> {
@@ -184,6 +179,81 @@ impl Console for RealTerminal {
     fn copy(&mut self, text: &str) -> io::Result<()> {
         let inside_tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
         osc52(&mut io::stdout(), text, inside_tmux)
+    }
+}
+
+/// The terminal's input, read by a thread of its own with crossterm's blocking `poll`/`read`
+/// and handed over through a channel, so a burst (a paste typed key by key, 100,000 keys) is
+/// taken by the loop in batches, one frame per batch.
+///
+/// Not crossterm's `EventStream`: on its default (mio) source a read that parses an event
+/// returns before the terminal is read dry, and the edge-triggered poll then sleeps on what is
+/// left until the next key comes, so the end of a long burst (a Ctrl-C after a paste) waited
+/// for another key press; crossterm's `use-dev-tty` source polls level-triggered but, through
+/// `EventStream`, hands over one event per wake-up of its helper thread (a frame per key).
+/// Dropping this stops the thread before it returns (within [`TtyInput::SLICE`]): a player
+/// given the terminal gets every key.
+pub struct TtyInput {
+    events: tokio::sync::mpsc::UnboundedReceiver<io::Result<Event>>,
+    stop: std::sync::Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TtyInput {
+    /// How long the reading thread waits for input before it looks whether to stop.
+    pub const SLICE: Duration = Duration::from_millis(25);
+
+    pub fn start() -> TtyInput {
+        let (tx, events) = tokio::sync::mpsc::unbounded_channel();
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("terminal input".into())
+            .spawn(move || {
+                while !stopped.load(Ordering::SeqCst) {
+                    let event = match crossterm::event::poll(TtyInput::SLICE) {
+                        Ok(false) => continue,
+                        Ok(true) => crossterm::event::read(),
+                        Err(e) => Err(e),
+                    };
+                    let failed = event.is_err();
+                    if tx.send(event).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        let thread = match thread {
+            Ok(t) => Some(t),
+            Err(e) => {
+                tracing::warn!(error = %e, "the terminal input thread could not start");
+                None
+            }
+        };
+        TtyInput {
+            events,
+            stop,
+            thread,
+        }
+    }
+}
+
+impl Stream for TtyInput {
+    type Item = io::Result<Event>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Option<Self::Item>> {
+        self.events.poll_recv(cx)
+    }
+}
+
+impl Drop for TtyInput {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -653,9 +723,9 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
     let shutdown = signals();
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    // made now, so a resize while the terminal is asked below is not lost (it reads no input
-    // until the loop polls it)
-    let events = EventStream::new();
+    // crossterm's reader made now (it reads no input yet), so a resize while the terminal is
+    // asked below is not lost
+    let _ = crossterm::event::poll(Duration::ZERO);
     let typed = if state.images.on() && state.images.graphics.is_none() {
         // the first frame goes out before the terminal is asked how it draws pictures
         let size = terminal.size()?;
@@ -675,7 +745,7 @@ pub async fn run(cfg: SessionConfig, setup: Setup) -> anyhow::Result<()> {
     let exit = run_loop(
         &mut terminal,
         &mut state,
-        &mut RealTerminal::new(typed, events),
+        &mut RealTerminal::new(typed),
         &effects,
         &mut actions,
         shutdown,

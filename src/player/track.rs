@@ -163,10 +163,19 @@ pub async fn track(
     }
     if started {
         if ended {
-            position = runtime_ticks
-                .filter(|r| *r > 0)
-                .or(duration)
-                .unwrap_or(position);
+            let runtime = runtime_ticks.filter(|r| *r > 0);
+            // the file's length as the player read it, else the item's
+            match duration.filter(|d| *d > 0).or(runtime) {
+                // the end of the file near its end: played through, stopped at the full runtime
+                Some(length) if position >= length / 10 * 9 => {
+                    position = runtime.unwrap_or(length);
+                }
+                // a file that ended early (a stream cut off, a player told to stop after a
+                // while) is not the end of the item: the position reached is reported, so the
+                // server does not mark the item played
+                Some(_) => ended = false,
+                None => {}
+            }
         }
         report(ReportKind::Stop, position, paused);
     }
@@ -261,6 +270,24 @@ mod tests {
         assert_eq!(r.last().unwrap().kind, ReportKind::Stop);
         assert_eq!(r.last().unwrap().position_ticks, 3600 * S);
         assert!(outcome.ended);
+    }
+
+    /// Seen with real mpv (`--length=4`): the file ends a minute in. Reporting the full
+    /// runtime would have the server mark the film played.
+    #[tokio::test(start_paused = true)]
+    async fn a_file_that_ends_early_stops_where_it_ended_not_at_the_runtime() {
+        let (tx, rx) = unbounded_channel();
+        let (out, mut got) = unbounded_channel();
+        tx.send(PlayerEvent::Started).unwrap();
+        tx.send(PlayerEvent::Duration(3600.0)).unwrap();
+        tx.send(PlayerEvent::Position(64.0)).unwrap();
+        tx.send(PlayerEvent::EndOfFile).unwrap();
+        drop(tx);
+        let outcome = track(rx, 60 * S, Some(3600 * S), out).await;
+        let r = reports(&mut got);
+        assert_eq!(r.last().unwrap().kind, ReportKind::Stop);
+        assert_eq!(r.last().unwrap().position_ticks, 64 * S);
+        assert!(!outcome.ended);
     }
 
     #[tokio::test(start_paused = true)]

@@ -25,6 +25,9 @@ use crate::app::images::{DEFAULT_FONT, Graphics, GraphicsProtocol, ImageMode};
 /// in a few milliseconds; the first frame is on screen meanwhile).
 pub const QUERY_DEADLINE: Duration = Duration::from_millis(500);
 
+/// How much longer than [`QUERY_DEADLINE`] a paste that began meanwhile is read, to its end.
+const PASTE_GRACE: Duration = Duration::from_secs(2);
+
 /// What was decided, and what came on the way.
 #[derive(Debug, Default)]
 pub struct Resolved {
@@ -345,9 +348,15 @@ fn ask(deadline: Duration) -> std::io::Result<Scanner> {
     let fd = stdin.as_fd();
     let until = Instant::now() + deadline;
     let mut scanner = Scanner::default();
-    let mut buf = [0u8; 256];
-    while !scanner.answers.done {
-        let left = until.saturating_duration_since(Instant::now());
+    let mut buf = [0u8; 4096];
+    // a paste that began is read to its end (a little longer at most): left half read, the
+    // rest would reach the event loop as thousands of single keys
+    while !scanner.answers.done || scanner.pasting {
+        let left = if scanner.pasting {
+            (until + PASTE_GRACE).saturating_duration_since(Instant::now())
+        } else {
+            until.saturating_duration_since(Instant::now())
+        };
         if left.is_zero() {
             break;
         }

@@ -26,7 +26,9 @@ fn message_line(v: &AdminView) -> Option<Line<'static>> {
     })
 }
 
-fn form_lines(v: &AdminView, form: &AdminForm) -> Vec<Line<'static>> {
+fn form_lines(v: &AdminView, form: &AdminForm, width: u16) -> Vec<Line<'static>> {
+    // the label takes 32 columns, the border 2
+    let room = usize::from(width).saturating_sub(34);
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let focus_style = Style::new().fg(color(Role::Key));
     let mut lines = vec![Line::from("")];
@@ -40,6 +42,7 @@ fn form_lines(v: &AdminView, form: &AdminForm) -> Vec<Line<'static>> {
                 who,
                 true,
                 "   Emby Connect name or e-mail: ",
+                room,
             ));
             lines.push(Line::styled(
                 "   They accept it among their Emby Connect invitations; an e-mail address without an account gets an invitation to sign up.",
@@ -60,6 +63,7 @@ fn form_lines(v: &AdminView, form: &AdminForm) -> Vec<Line<'static>> {
                 who,
                 *focus == 0,
                 "   Emby Connect name or e-mail: ",
+                room,
             ));
             let tick = |on: bool| if on { "[x]" } else { "[ ]" };
             lines.push(Line::from("   Libraries to share (Space ticks):"));
@@ -188,7 +192,7 @@ pub fn draw(frame: &mut Frame, v: &AdminView, body: Rect) {
             let form = v
                 .form
                 .as_ref()
-                .map(|f| form_lines(v, f))
+                .map(|f| form_lines(v, f, area.width))
                 .unwrap_or_default();
             let pending = pending_rows(v, width);
             // what is left for user rows: border, headings, pending, form, message, dashboard

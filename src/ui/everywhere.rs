@@ -76,7 +76,7 @@ fn title_line(v: &EverywhereView) -> Line<'static> {
     let mut spans = vec![Span::styled(" All servers", bold)];
     if v.typing {
         spans.push(Span::styled(" › Search everywhere: ", bold));
-        spans.extend(super::signin::field_spans(&v.prompt, true, "").spans);
+        spans.extend(super::signin::field_spans(&v.prompt, true, "", 40).spans);
     } else if let Some(s) = &v.search {
         spans.push(Span::styled(format!(" › Search: {}", s.term), bold));
     }

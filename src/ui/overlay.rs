@@ -106,7 +106,7 @@ pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
             let area = centered(body, 60, 3);
             frame.render_widget(Clear, area);
             frame.render_widget(
-                Paragraph::new(super::signin::field_spans(field, true, " "))
+                Paragraph::new(super::signin::field_spans(field, true, " ", 56))
                     .block(Block::bordered().title(" Search this server ")),
                 area,
             );
@@ -115,7 +115,7 @@ pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
             let area = centered(body, 60, 3);
             frame.render_widget(Clear, area);
             frame.render_widget(
-                Paragraph::new(super::signin::field_spans(field, true, " "))
+                Paragraph::new(super::signin::field_spans(field, true, " ", 56))
                     .block(Block::bordered().title(" Years, e.g. 1999 or 1990-1999 (empty: all) ")),
                 area,
             );

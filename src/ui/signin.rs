@@ -14,49 +14,82 @@ use crate::app::{State, TextInput};
 use crate::session::hub::SIGN_UP_URL;
 
 /// A text field's text with its cursor (the character under it reversed, or a block at the
-/// end) when it has the keyboard; a selected text is shown reversed as a whole.
-pub fn field_spans(field: &TextInput, focused: bool, indent: &str) -> Line<'static> {
+/// end) when it has the keyboard; a selected text is shown reversed as a whole. At most `room`
+/// columns of it are shown, on one line: a longer text scrolls to keep the cursor in view, with
+/// `…` where it goes on (so a 4,096-character paste is one line to draw, not forty).
+pub fn field_spans(field: &TextInput, focused: bool, indent: &str, room: usize) -> Line<'static> {
     let shown = field.shown();
     let text_style = if focused {
         Style::new().fg(color(Role::Key))
     } else {
         Style::new()
     };
+    let chars: Vec<char> = shown.chars().collect();
+    let at = if focused {
+        field.cursor().min(chars.len())
+    } else {
+        0
+    };
+    let (from, to) = window(chars.len(), at, room.max(4));
+    let mut cut: Vec<char> = chars[from..to].to_vec();
+    if from > 0 {
+        cut[0] = '…';
+    }
+    if to < chars.len()
+        && let Some(last) = cut.last_mut()
+    {
+        *last = '…';
+    }
+    let at = at - from;
+    let indent = Span::raw(indent.to_string());
     if !focused {
         return Line::from(vec![
-            Span::raw(indent.to_string()),
-            Span::styled(shown, text_style),
+            indent,
+            Span::styled(cut.into_iter().collect::<String>(), text_style),
         ]);
     }
     if field.is_selected() {
         return Line::from(vec![
-            Span::raw(indent.to_string()),
-            Span::styled(shown, text_style.add_modifier(Modifier::REVERSED)),
+            indent,
+            Span::styled(
+                cut.into_iter().collect::<String>(),
+                text_style.add_modifier(Modifier::REVERSED),
+            ),
         ]);
     }
-    let chars: Vec<char> = shown.chars().collect();
-    let at = field.cursor().min(chars.len());
-    let before: String = chars[..at].iter().collect();
-    let under: String = chars
+    let before: String = cut[..at.min(cut.len())].iter().collect();
+    let under: String = cut
         .get(at)
         .map(|c| c.to_string())
         .unwrap_or_else(|| " ".into());
-    let after: String = chars.iter().skip(at + 1).collect();
+    let after: String = cut.iter().skip(at + 1).collect();
     Line::from(vec![
-        Span::raw(indent.to_string()),
+        indent,
         Span::styled(before, text_style),
         Span::styled(under, Style::new().add_modifier(Modifier::REVERSED)),
         Span::styled(after, text_style),
     ])
 }
 
-fn field(label: &str, value: &TextInput, focused: bool) -> Line<'static> {
+/// Which characters `[from, to)` of a text of `len` a field `room` columns wide shows, the
+/// cursor (at `at`, possibly just past the end) in view and not on a `…`.
+fn window(len: usize, at: usize, room: usize) -> (usize, usize) {
+    // the cursor past the end needs a column of its own
+    if len < room {
+        return (0, len);
+    }
+    let from = (at + 2).saturating_sub(room);
+    (from, (from + room).min(len))
+}
+
+fn field(label: &str, value: &TextInput, focused: bool, width: u16) -> Line<'static> {
     let style = if focused {
         Style::new().add_modifier(Modifier::BOLD)
     } else {
         Style::new()
     };
-    let mut line = field_spans(value, focused, "");
+    // the label takes 18 columns, the border 2
+    let mut line = field_spans(value, focused, "", usize::from(width).saturating_sub(20));
     line.spans
         .insert(0, Span::styled(format!("  {label:<16}"), style));
     line
@@ -119,13 +152,13 @@ fn pin_lines(s: &SignIn, now_ms: u64) -> Vec<Line<'static>> {
 }
 
 /// The sign-up form (issue 11): e-mail, name, the password twice, and the browser way.
-fn sign_up_lines(s: &SignIn) -> Vec<Line<'static>> {
+fn sign_up_lines(s: &SignIn, width: u16) -> Vec<Line<'static>> {
     let f = &s.signup;
     let mut lines = vec![
-        field("E-mail:", &f.email, s.focus == 0),
-        field("Name:", &f.name, s.focus == 1),
-        field("Password:", &f.password, s.focus == 2),
-        field("Again:", &f.again, s.focus == 3),
+        field("E-mail:", &f.email, s.focus == 0, width),
+        field("Name:", &f.name, s.focus == 1, width),
+        field("Password:", &f.password, s.focus == 2, width),
+        field("Again:", &f.again, s.focus == 3, width),
         Line::from(""),
     ];
     let style = if f.needs_browser {
@@ -154,20 +187,26 @@ fn qr_place(inner: Rect, qr: (u16, u16)) -> Option<Rect> {
 
 pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
     let s = &state.signin;
+    let width = area.width;
     let mut lines = vec![Line::from(""), method_line(s), Line::from("")];
     match s.method {
         Method::Connect => {
-            lines.push(field("Name or e-mail:", &s.connect_user, s.focus == 0));
-            lines.push(field("Password:", &s.connect_password, s.focus == 1));
+            lines.push(field(
+                "Name or e-mail:",
+                &s.connect_user,
+                s.focus == 0,
+                width,
+            ));
+            lines.push(field("Password:", &s.connect_password, s.focus == 1, width));
             lines.push(Line::styled(
                 "  No account yet? F3 creates one. F2: your account, changing or resetting the password.",
                 Style::new().fg(color(Role::Dim)),
             ));
         }
         Method::Pin => lines.extend(pin_lines(s, state.now_ms)),
-        Method::SignUp => lines.extend(sign_up_lines(s)),
+        Method::SignUp => lines.extend(sign_up_lines(s, width)),
         Method::Address => match &s.target {
-            None => lines.push(field("Server address:", &s.address, true)),
+            None => lines.push(field("Server address:", &s.address, true, width)),
             Some(t) => {
                 lines.push(Line::from(format!("  Server:         {}", t.name)));
                 if !t.users.is_empty() {
@@ -176,8 +215,8 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
                         t.users.join(", ")
                     )));
                 }
-                lines.push(field("User:", &s.local_user, s.focus == 0));
-                lines.push(field("Password:", &s.local_password, s.focus == 1));
+                lines.push(field("User:", &s.local_user, s.focus == 0, width));
+                lines.push(field("Password:", &s.local_password, s.focus == 1, width));
             }
         },
     }
@@ -243,5 +282,33 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
             Paragraph::new(qr_lines).style(Style::new().fg(Color::White).bg(Color::Black)),
             p,
         );
+    }
+}
+
+#[cfg(test)]
+mod field_tests {
+    use super::*;
+
+    #[test]
+    fn a_long_field_is_one_line_scrolled_to_its_cursor() {
+        assert_eq!(window(10, 10, 20), (0, 10), "a short text is shown whole");
+        // the cursor at the end of 100 characters in 20 columns: the last 18, the cursor after
+        assert_eq!(window(100, 100, 20), (82, 100));
+        // the cursor near the start: the first 20, the rest cut
+        assert_eq!(window(100, 5, 20), (0, 20));
+        let mut f = TextInput::new(&"y".repeat(4096));
+        let line = field_spans(&f, true, "", 40);
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert!(text.chars().count() <= 40, "{text}");
+        assert!(text.starts_with('…') && text.ends_with("y "), "{text}");
+        // Home: the start shows, the end is marked cut
+        f.key(&crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Home,
+            crossterm::event::KeyModifiers::NONE,
+        ));
+        let line = field_spans(&f, true, "", 40);
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert!(text.starts_with('y') && text.ends_with('…'), "{text}");
+        assert_eq!(text.chars().count(), 40);
     }
 }

@@ -182,6 +182,8 @@ class Player:
                 self.prop("time-pos", self.pos)
                 self.send({"event": "playback-restart"})
             elif kind == "eof":
+                # the file it played ends here (mpv knows the length from the file)
+                self.prop("duration", self.pos)
                 self.prop("eof-reached", True)
                 self.send({"event": "end-file", "reason": "eof"})
                 return
