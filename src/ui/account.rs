@@ -2,8 +2,6 @@
 //! Connect guide gives (sign up, change the password, reset it), each written out on a line of
 //! its own so a terminal without links shows it whole; [`super::links`] makes them clickable.
 
-use super::color;
-use crate::app::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -72,20 +70,7 @@ pub fn layout(state: &State, v: &AccountView, body: Rect) -> AccountLayout {
             url_style,
         ));
     }
-    if let Some(m) = &v.message {
-        lines.push(Line::from(""));
-        lines.push(Line::styled(
-            format!(" {m}"),
-            Style::new().fg(color(Role::Info)),
-        ));
-    }
-    if let Some(e) = &v.error {
-        lines.push(Line::from(""));
-        lines.push(Line::styled(
-            format!(" {e}"),
-            Style::new().fg(color(Role::Error)),
-        ));
-    }
+    super::push_notes(&mut lines, v.message.as_deref(), v.error.as_deref());
     let widest = lines.iter().map(Line::width).max().unwrap_or(0);
     let width = u16::try_from(widest + 3).unwrap_or(u16::MAX).max(40);
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);

@@ -18,6 +18,7 @@ pub mod qr;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -82,4 +83,18 @@ fn too_small(frame: &mut Frame, area: Rect) {
             .wrap(Wrap { trim: true }),
         at,
     );
+}
+
+/// A box's last lines: its message (info) and its error, each after a blank line.
+pub(crate) fn push_notes(
+    lines: &mut Vec<Line<'static>>,
+    message: Option<&str>,
+    error: Option<&str>,
+) {
+    for (text, role) in [(message, Role::Info), (error, Role::Error)] {
+        if let Some(t) = text {
+            lines.push(Line::from(""));
+            lines.push(Line::styled(format!(" {t}"), Style::new().fg(color(role))));
+        }
+    }
 }

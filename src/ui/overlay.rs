@@ -163,20 +163,7 @@ pub fn draw(frame: &mut Frame, state: &State, body: Rect) {
                 };
                 lines.push(Line::styled(format!(" {}", inv.name), style));
             }
-            if let Some(m) = &v.message {
-                lines.push(Line::from(""));
-                lines.push(Line::styled(
-                    format!(" {m}"),
-                    Style::new().fg(color(Role::Info)),
-                ));
-            }
-            if let Some(e) = &v.error {
-                lines.push(Line::from(""));
-                lines.push(Line::styled(
-                    format!(" {e}"),
-                    Style::new().fg(color(Role::Error)),
-                ));
-            }
+            super::push_notes(&mut lines, v.message.as_deref(), v.error.as_deref());
             let area = centered(body, 64, lines.len() as u16 + 2);
             frame.render_widget(Clear, area);
             frame.render_widget(

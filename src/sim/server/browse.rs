@@ -127,6 +127,17 @@ fn with_user<'w>(
     Ok((call.data(world)?, caller.user_id))
 }
 
+/// The user of a call that may name one with `UserId=` (else the token's user).
+fn query_user<'w>(call: &Call, world: &'w World) -> Result<(&'w ServerData, String), Reply> {
+    match call.req.q("UserId") {
+        Some(u) => with_user(call, world, u),
+        None => {
+            let caller = call.caller(world)?;
+            Ok((call.data(world)?, caller.user_id))
+        }
+    }
+}
+
 /// `GET /Users/{UserId}/Views`.
 pub fn views(call: &Call, user_id: &str) -> Reply {
     let world = call.shared.world();
@@ -228,13 +239,7 @@ pub fn latest(call: &Call, user_id: &str) -> Reply {
 /// `GET /Persons?UserId=&SearchTerm=`: the people whose name contains the term, by name.
 pub fn persons(call: &Call) -> Reply {
     let world = call.shared.world();
-    let (s, user) = match call.req.q("UserId") {
-        Some(u) => tri!(with_user(call, &world, u)),
-        None => {
-            let caller = tri!(call.caller(&world));
-            (tri!(call.data(&world)), caller.user_id)
-        }
-    };
+    let (s, user) = tri!(query_user(call, &world));
     let lib = &s.library;
     let term = call
         .req
@@ -263,13 +268,7 @@ pub fn persons(call: &Call) -> Reply {
 /// `GET /Shows/NextUp?UserId=`: per series, the first unplayed episode after the last played one.
 pub fn next_up(call: &Call) -> Reply {
     let world = call.shared.world();
-    let (s, user) = match call.req.q("UserId") {
-        Some(u) => tri!(with_user(call, &world, u)),
-        None => {
-            let caller = tri!(call.caller(&world));
-            (tri!(call.data(&world)), caller.user_id)
-        }
-    };
+    let (s, user) = tri!(query_user(call, &world));
     let lib = &s.library;
     let only = match call.req.q("SeriesId") {
         Some(id) => match tri!(resolve(lib, id)) {
@@ -314,13 +313,7 @@ pub fn next_up(call: &Call) -> Reply {
 /// `GET /Shows/{Id}/Seasons` and `/Shows/{Id}/Episodes[?SeasonId=]`.
 pub fn show_children(call: &Call, series_id: &str, episodes: bool) -> Reply {
     let world = call.shared.world();
-    let (s, user) = match call.req.q("UserId") {
-        Some(u) => tri!(with_user(call, &world, u)),
-        None => {
-            let caller = tri!(call.caller(&world));
-            (tri!(call.data(&world)), caller.user_id)
-        }
-    };
+    let (s, user) = tri!(query_user(call, &world));
     let series = tri!(resolve(&s.library, series_id));
     if !matches!(series, ItemRef::Series(_)) {
         return Reply::not_found("Series");
