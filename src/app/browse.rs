@@ -157,11 +157,7 @@ fn name_of(item: &BaseItemDto) -> String {
 
 /// Open a server's session, or switch to it when it is already open.
 pub fn open_session(state: &mut State, server_id: &str, name: &str) -> Vec<Effect> {
-    if let Some(i) = state
-        .sessions
-        .iter()
-        .position(|s| s.server_id.eq_ignore_ascii_case(server_id))
-    {
+    if let Some(i) = state.session_index(server_id) {
         state.active = i;
         state.pane = Pane::Session;
         return Vec::new();
@@ -562,19 +558,18 @@ pub fn set_years(state: &mut State, typed: &str) -> Vec<Effect> {
     effects
 }
 
-/// Closes the session tab of `server_id` (the one in front stays in front when it is another).
+/// Closes the session tab of `server_id`, if one is open (the one in front stays in front when
+/// it is another; with none left, the sessions pane gives way to the servers).
 pub fn close_tab(state: &mut State, server_id: &str) {
-    let Some(i) = state
-        .sessions
-        .iter()
-        .position(|s| s.server_id.eq_ignore_ascii_case(server_id))
-    else {
+    let Some(i) = state.session_index(server_id) else {
         return;
     };
     state.sessions.remove(i);
     if state.sessions.is_empty() {
         state.active = 0;
-        state.pane = Pane::Servers;
+        if state.pane == Pane::Session {
+            state.pane = Pane::Servers;
+        }
     } else if state.active >= i && state.active > 0 {
         state.active = (state.active - 1).min(state.sessions.len() - 1);
     }
@@ -657,13 +652,10 @@ pub fn loaded(
     result: Result<Loaded, String>,
 ) -> Vec<Effect> {
     let height = state.list_height();
-    let Some(sess) = state
-        .sessions
-        .iter_mut()
-        .find(|s| s.server_id.eq_ignore_ascii_case(server_id))
-    else {
+    let Some(i) = state.session_index(server_id) else {
         return Vec::new();
     };
+    let sess = &mut state.sessions[i];
     // marking played/favourite applies to every copy of the item, whichever screen asked
     if let Ok(Loaded::UserData { item_id, data }) = &result {
         for screen in &mut sess.stack {

@@ -283,6 +283,13 @@ impl State {
         layout::servers_rows(self.areas().body).height.max(1) as usize
     }
 
+    /// Where the session tab of `server_id` is, if one is open.
+    pub fn session_index(&self, server_id: &str) -> Option<usize> {
+        self.sessions
+            .iter()
+            .position(|s| s.server_id.eq_ignore_ascii_case(server_id))
+    }
+
     pub fn active_session(&self) -> Option<&SessionView> {
         if self.pane == Pane::Session {
             self.sessions.get(self.active)
@@ -747,7 +754,7 @@ fn session_event(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Event::Removed(id) => {
             state.servers.remove(&id);
-            close_session(state, &id);
+            browse::close_tab(state, &id);
             everywhere::server_removed(state, &id);
         }
         Event::ConnectUser(user) => state.connect_user = user,
@@ -777,18 +784,6 @@ fn session_event(state: &mut State, event: Event) -> Vec<Effect> {
         }
     }
     Vec::new()
-}
-
-/// Closes the session tab of a server, if one is open.
-fn close_session(state: &mut State, server_id: &str) {
-    if let Some(i) = state
-        .sessions
-        .iter()
-        .position(|s| s.server_id.eq_ignore_ascii_case(server_id))
-    {
-        state.sessions.remove(i);
-        state.active = state.active.min(state.sessions.len().saturating_sub(1));
-    }
 }
 
 /// Apply one action; return the work it asks of the worker (with the pictures the screen now
@@ -935,7 +930,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 }
                 None => {
                     state.servers.remove(&server_id);
-                    close_session(state, &server_id);
+                    browse::close_tab(state, &server_id);
                     everywhere::server_removed(state, &server_id);
                     Vec::new()
                 }

@@ -352,10 +352,8 @@ fn apply_user_data(
     data: UserItemDataDto,
 ) -> Vec<Effect> {
     let Some(generation) = state
-        .sessions
-        .iter()
-        .find(|s| s.server_id.eq_ignore_ascii_case(server_id))
-        .map(|s| s.current().generation)
+        .session_index(server_id)
+        .map(|i| state.sessions[i].current().generation)
     else {
         return Vec::new();
     };
@@ -373,13 +371,10 @@ fn apply_user_data(
 /// Reloads the home screen of a session if it is on top (Continue Watching changed).
 fn reload_home(state: &mut State, server_id: &str) -> Vec<Effect> {
     let generation = state.new_generation();
-    let Some(sess) = state
-        .sessions
-        .iter_mut()
-        .find(|s| s.server_id.eq_ignore_ascii_case(server_id))
-    else {
+    let Some(i) = state.session_index(server_id) else {
         return Vec::new();
     };
+    let sess = &mut state.sessions[i];
     let screen = sess.current_mut();
     if !matches!(screen.view, browse::View::Home(_)) {
         return Vec::new();

@@ -586,3 +586,39 @@ fn destructive_keys_ask_first_and_any_other_key_is_a_no() {
             .any(|e| matches!(e, Effect::ConnectSignOut))
     );
 }
+
+/// A server removed (or signed out of) while another's tab is in front: its tab goes, and the
+/// tab in front stays the same server's.
+#[test]
+fn a_removed_servers_tab_goes_and_the_tab_in_front_stays() {
+    let mut s = State::new("pin");
+    update(&mut s, Action::Resize(80, 24));
+    update(
+        &mut s,
+        Action::Started {
+            connect_user: None,
+            servers: vec![report("a"), report("b"), report("c")],
+            notices: vec![],
+        },
+    );
+    for id in ["a", "b", "c"] {
+        browse::open_session(&mut s, id, &id.to_uppercase());
+    }
+    browse::open_session(&mut s, "b", "B");
+    assert_eq!(s.sessions[s.active].server_id, "b");
+    update(
+        &mut s,
+        Action::Session(crate::session::Event::Removed("a".into())),
+    );
+    assert_eq!(s.sessions.len(), 2);
+    assert_eq!(s.sessions[s.active].server_id, "b");
+    assert_eq!(s.pane, Pane::Session);
+    for id in ["b", "c"] {
+        update(
+            &mut s,
+            Action::Session(crate::session::Event::Removed(id.into())),
+        );
+    }
+    assert!(s.sessions.is_empty());
+    assert_eq!(s.pane, Pane::Servers, "no empty sessions pane");
+}
