@@ -97,16 +97,19 @@ impl PlayMenu {
 /// A playback here, from the moment it is asked for until the player is gone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NowPlaying {
-    pub server_id: String,
-    pub item_id: String,
-    pub title: String,
-    pub position_ticks: i64,
-    pub runtime_ticks: Option<i64>,
-    pub paused: bool,
+    /// What and where, as the player last said (before it starts: the start of the item).
+    pub now: PlaybackUpdate,
     /// The player has this terminal: the loop lent it and takes it back when this ends.
     pub foreground: bool,
     /// The player is playing (before: the server and the player are being asked).
     pub started: bool,
+}
+
+impl NowPlaying {
+    /// Whether this is the playback of `item_id` on `server_id`.
+    fn is(&self, server_id: &str, item_id: &str) -> bool {
+        self.now.server_id.eq_ignore_ascii_case(server_id) && self.now.item_id == item_id
+    }
 }
 
 /// The remote-control panel of another device.
@@ -262,7 +265,7 @@ fn choose(state: &mut State) -> Vec<Effect> {
             if let Some(p) = &state.playing {
                 menu.message = Some(Message::error(format!(
                     "{} is playing here already; stop it first (S).",
-                    p.title
+                    p.now.title
                 )));
                 return Vec::new();
             }
@@ -271,12 +274,14 @@ fn choose(state: &mut State) -> Vec<Effect> {
             let runtime_ticks = menu.item.run_time_ticks;
             let foreground = state.player.needs_terminal(media_type.as_deref());
             state.playing = Some(NowPlaying {
-                server_id: server_id.clone(),
-                item_id: item_id.clone(),
-                title,
-                position_ticks: 0,
-                runtime_ticks,
-                paused: false,
+                now: PlaybackUpdate {
+                    server_id: server_id.clone(),
+                    item_id: item_id.clone(),
+                    title,
+                    position_ticks: 0,
+                    runtime_ticks,
+                    paused: false,
+                },
                 foreground,
                 started: false,
             });
@@ -332,14 +337,11 @@ pub fn targets_listed(
 /// A playback here moved on.
 pub fn playback_update(state: &mut State, u: PlaybackUpdate) -> Vec<Effect> {
     if let Some(p) = &mut state.playing
-        && p.server_id.eq_ignore_ascii_case(&u.server_id)
-        && p.item_id == u.item_id
+        && p.is(&u.server_id, &u.item_id)
     {
         p.started = true;
-        p.title = u.title;
-        p.position_ticks = u.position_ticks;
-        p.runtime_ticks = u.runtime_ticks.or(p.runtime_ticks);
-        p.paused = u.paused;
+        let runtime_ticks = u.runtime_ticks.or(p.now.runtime_ticks);
+        p.now = PlaybackUpdate { runtime_ticks, ..u };
     }
     Vec::new()
 }
@@ -399,7 +401,7 @@ pub fn playback_ended(
     if state
         .playing
         .as_ref()
-        .is_some_and(|p| p.server_id.eq_ignore_ascii_case(server_id) && p.item_id == item_id)
+        .is_some_and(|p| p.is(server_id, item_id))
     {
         state.playing = None;
     }

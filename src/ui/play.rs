@@ -246,8 +246,9 @@ pub fn stream_url(frame: &mut Frame, v: &UrlView, body: Rect) {
 }
 
 /// The "now playing" text of a player here (right side of the message row).
-pub fn now_playing(p: &NowPlaying) -> String {
-    if !p.started {
+pub fn now_playing(playing: &NowPlaying) -> String {
+    let p = &playing.now;
+    if !playing.started {
         return format!("▶ starting {}…", p.title);
     }
     let mark = if p.paused { "⏸" } else { "▶" };
