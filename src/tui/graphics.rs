@@ -516,21 +516,24 @@ mod tests {
         );
     }
 
-    #[test]
-    fn keys_typed_around_the_answers_are_handed_on() {
-        let s = scan(b"jj\x1b[?62;4c\rq\x1b[0nG\x01\x1bx");
-        assert!(s.answers.done && s.answers.sixel);
-        assert_eq!(s.typed, b"jj\rqG\x01\x1bx");
-        let keys = typed_events(&s.typed);
-        let codes: Vec<(KeyCode, KeyModifiers)> = keys
+    /// The keys `typed` stands for, as (code, modifiers).
+    fn key_codes(typed: &[u8]) -> Vec<(KeyCode, KeyModifiers)> {
+        typed_events(typed)
             .iter()
             .map(|e| match e {
                 Event::Key(k) => (k.code, k.modifiers),
                 _ => unreachable!(),
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn keys_typed_around_the_answers_are_handed_on() {
+        let s = scan(b"jj\x1b[?62;4c\rq\x1b[0nG\x01\x1bx");
+        assert!(s.answers.done && s.answers.sixel);
+        assert_eq!(s.typed, b"jj\rqG\x01\x1bx");
         assert_eq!(
-            codes,
+            key_codes(&s.typed),
             vec![
                 (KeyCode::Char('j'), KeyModifiers::NONE),
                 (KeyCode::Char('j'), KeyModifiers::NONE),
@@ -548,15 +551,8 @@ mod tests {
         // F2 (SS3), Down, Ctrl-Right, Delete, F5 and Shift-Tab around a status report
         let s = scan(b"\x1bOQ\x1b[B\x1b[0n\x1b[1;5C\x1b[3~\x1b[15~\x1b[Z");
         assert!(s.answers.done);
-        let codes: Vec<(KeyCode, KeyModifiers)> = typed_events(&s.typed)
-            .iter()
-            .map(|e| match e {
-                Event::Key(k) => (k.code, k.modifiers),
-                _ => unreachable!(),
-            })
-            .collect();
         assert_eq!(
-            codes,
+            key_codes(&s.typed),
             vec![
                 (KeyCode::F(2), KeyModifiers::NONE),
                 (KeyCode::Down, KeyModifiers::NONE),
