@@ -74,17 +74,7 @@ async fn scroll(
 ) -> Figures {
     let (snapshot, effects, mut actions) =
         emby_tui::worker::spawn(hub_cfg.clone()).expect("worker");
-    let mut state = emby_tui::tui::initial_state(
-        snapshot,
-        emby_tui::tui::Setup {
-            pin_page: "pin".into(),
-            demo: None,
-            images: ImageMode::Off,
-            player: Default::default(),
-            config: Default::default(),
-            log: None,
-        },
-    );
+    let mut state = emby_tui::tui::initial_state(snapshot, emby_tui::tui::Setup::new("pin"));
     state.images = Images::new(ImageMode::Auto);
     state.images.set_graphics(Some(graphics));
     let send = |effects_out: Vec<Effect>| {

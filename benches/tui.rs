@@ -230,17 +230,7 @@ async fn browse_bench() {
         .expect("sign in");
     let after_sim = rss_mib();
     let (snapshot, effects, actions) = emby_tui::worker::spawn(cfg).expect("worker");
-    let state = emby_tui::tui::initial_state(
-        snapshot,
-        emby_tui::tui::Setup {
-            pin_page: "pin".into(),
-            demo: None,
-            player: Default::default(),
-            config: Default::default(),
-            log: None,
-            images: emby_tui::app::ImageMode::Off,
-        },
-    );
+    let state = emby_tui::tui::initial_state(snapshot, emby_tui::tui::Setup::new("pin"));
     let mut d = Driver {
         state,
         effects,

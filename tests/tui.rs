@@ -43,17 +43,8 @@ impl Harness {
             ..Default::default()
         });
         let (snapshot, effects, actions) = emby_tui::worker::spawn(cfg).expect("the worker starts");
-        let mut state = emby_tui::tui::initial_state(
-            snapshot,
-            emby_tui::tui::Setup {
-                pin_page: sim.pin_page_url(),
-                demo: None,
-                player: Default::default(),
-                config: Default::default(),
-                log: None,
-                images: emby_tui::app::ImageMode::Off,
-            },
-        );
+        let mut state =
+            emby_tui::tui::initial_state(snapshot, emby_tui::tui::Setup::new(sim.pin_page_url()));
         state.size = (120, 40);
         effects.send(Effect::Start).unwrap();
         let mut h = Harness {

@@ -40,12 +40,8 @@ impl Harness {
         let mut state = emby_tui::tui::initial_state(
             snapshot,
             emby_tui::tui::Setup {
-                pin_page: sim.pin_page_url(),
-                demo: None,
                 player,
-                config: Default::default(),
-                log: None,
-                images: emby_tui::app::ImageMode::Off,
+                ..emby_tui::tui::Setup::new(sim.pin_page_url())
             },
         );
         state.size = (120, 40);

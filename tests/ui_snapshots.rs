@@ -1049,12 +1049,8 @@ fn config_problems_are_shown_once_with_their_lines() {
     let mut s = emby_tui::tui::initial_state(
         emby_tui::session::Snapshot::default(),
         emby_tui::tui::Setup {
-            pin_page: "https://emby.media/pin".into(),
-            demo: None,
-            player: Default::default(),
             config,
-            log: None,
-            images: emby_tui::app::ImageMode::Off,
+            ..emby_tui::tui::Setup::new("https://emby.media/pin")
         },
     );
     act(&mut s, Action::Resize(100, 30));
